@@ -167,7 +167,10 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
   // ---- waiters ----
 
   function listWaiters(q: Record<string, string>): Waiter[] {
-    let list = [...state.waiters.values()];
+    // The connector's hot path (verify/get on every call-in) is an index lookup.
+    const indexed = (q.active === 'true' || q.currently_up === 'true') && q.phone !== undefined && /^\d+$/.test(q.line_id ?? '');
+    const found = indexed ? state.findActive(Number(q.line_id), queryPhone(q.phone)) : undefined;
+    let list = indexed ? (found ? [found] : []) : [...state.waiters.values()];
     if (q.currently_up === 'true') list = list.filter((w) => w.state === 'Notified');
     if (q.active === 'true') list = list.filter((w) => ACTIVE_STATES.includes(w.state));
     if (q.active === 'false') list = list.filter((w) => !ACTIVE_STATES.includes(w.state));

@@ -92,6 +92,9 @@ export class VirtualQState {
   lineGroups = new Map<number, LineGroup>();
   lines = new Map<number, Line>();
   waiters = new Map<number, Waiter>();
+  /** Active waiters by `lineId|phone`, and Waiting ones per line group in queue order (kept O(1) for benchmarks). */
+  private active = new Map<string, Waiter>();
+  private queues = new Map<number, Set<Waiter>>();
   private nextWaiterId = 70001;
   /** Seconds added to the wall clock (lets tests make waiters wait). */
   clockOffsetMs = 0;
@@ -109,6 +112,8 @@ export class VirtualQState {
     this.lineGroups.clear();
     this.lines.clear();
     this.waiters.clear();
+    this.active.clear();
+    this.queues.clear();
     this.nextWaiterId = 70001;
     this.clockOffsetMs = 0;
     if (seed) this.seed();
@@ -195,9 +200,24 @@ export class VirtualQState {
 
   /** Waiters still waiting for their turn in a line group, oldest first. */
   queueOf(groupId: number): Waiter[] {
-    return [...this.waiters.values()]
-      .filter((w) => w.state === 'Waiting' && this.lines.get(w.lineId)?.lineGroupId === groupId)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+    return [...(this.queues.get(groupId) ?? [])];
+  }
+
+  private queueSet(w: Waiter): Set<Waiter> {
+    const g = this.lines.get(w.lineId)?.lineGroupId ?? -1;
+    let q = this.queues.get(g);
+    if (!q) this.queues.set(g, (q = new Set()));
+    return q;
+  }
+
+  /** Keeps the indexes in step with a waiter's state. */
+  private index(w: Waiter): void {
+    const key = `${w.lineId}|${w.phone}`;
+    if (ACTIVE_STATES.includes(w.state)) this.active.set(key, w);
+    else if (this.active.get(key) === w) this.active.delete(key);
+    const q = this.queueSet(w);
+    if (w.state === 'Waiting') q.add(w);
+    else q.delete(w);
   }
 
   /**
@@ -211,7 +231,7 @@ export class VirtualQState {
 
   /** The EWT a new waiter of this group would get now. */
   groupEwt(group: LineGroup): number {
-    return this.ewtFor(group, this.queueOf(group.id).length);
+    return this.ewtFor(group, this.queues.get(group.id)?.size ?? 0);
   }
 
   /** Recomputes the EWT of every waiting caller of a group (after a line-up, an update, a departure). */
@@ -250,12 +270,13 @@ export class VirtualQState {
       token: Math.random().toString(36).slice(2, 12),
     };
     this.waiters.set(w.id, w);
+    this.index(w);
     return w;
   }
 
   /** The one active waiter of a line with this phone (what `PUT waiters/0` addresses). */
   findActive(lineId: number, phone: string): Waiter | undefined {
-    return [...this.waiters.values()].find((w) => w.lineId === lineId && w.phone === phone && ACTIVE_STATES.includes(w.state));
+    return this.active.get(`${lineId}|${phone}`);
   }
 
   /** Moves a waiter along its life cycle, stamping the times virtualQ reports. */
@@ -264,9 +285,10 @@ export class VirtualQState {
     const wasWaiting = w.state === 'Waiting';
     w.state = state;
     w.updatedAt = t;
+    this.index(w);
     if (state === 'Notified' && w.notifiedAt === null) w.notifiedAt = t;
     if (state === 'Connected' && w.connectedAt === null) w.connectedAt = t;
-    if (wasWaiting && state !== 'Waiting') this.recomputeEwt(this.lines.get(w.lineId)?.lineGroupId ?? -1);
+    if (wasWaiting !== (state === 'Waiting')) this.recomputeEwt(this.lines.get(w.lineId)?.lineGroupId ?? -1);
   }
 
   /** Applies the attributes of `PUT waiters/0` (already validated). */
@@ -274,16 +296,17 @@ export class VirtualQState {
     w: Waiter,
     u: { serviceState?: string; ewt?: number; waitTimeWhenUp?: number; talkTime?: number; agentId?: string; skills?: string[]; properties?: Record<string, unknown> },
   ): void {
-    if (u.skills !== undefined) w.skills = u.skills;
-    if (u.properties !== undefined) w.properties = u.properties;
-    if (u.ewt !== undefined) w.ewt = u.ewt;
-    if (u.talkTime !== undefined) w.talkTime = u.talkTime;
-    if (u.agentId !== undefined) w.agentId = u.agentId;
     if (u.serviceState !== undefined) {
       w.serviceState = u.serviceState;
       const next = SERVICE_TO_WAITER[u.serviceState];
       if (next && next !== w.state) this.setState(w, next);
     }
+    // After the state change, so that an EWT the call center sends wins over the recomputed one.
+    if (u.ewt !== undefined) w.ewt = u.ewt;
+    if (u.skills !== undefined) w.skills = u.skills;
+    if (u.properties !== undefined) w.properties = u.properties;
+    if (u.talkTime !== undefined) w.talkTime = u.talkTime;
+    if (u.agentId !== undefined) w.agentId = u.agentId;
     if (u.waitTimeWhenUp !== undefined) w.waitTimeWhenUp = u.waitTimeWhenUp;
     else if (w.state === 'Finished' && w.waitTimeWhenUp === null && w.connectedAt !== null) {
       // Seed: after NotifyCallerConnected virtualQ computes WaitTimeWhenUp itself.

@@ -283,6 +283,18 @@ describe('virtualQ simulator', function () {
       await control('switches', { notFoundOnEmpty: true });
       assert.equal((await call('GET', '/api/v2/waiters?call_center_id=99&active=true')).status, 404);
     });
+    it('moves the queue on: when the first caller is notified the next one gets the shorter EWT; Deferred re-queues', async () => {
+      const second = data(await call('POST', '/api/v2/waiters', lineUpDoc({ phone: '+4915199999999' })));
+      assert.equal(second.attributes.ewt, 345);
+      sim.notify({ id });
+      const get = (p: string) => call('GET', `/api/v2/waiters?active=true&phone=${encodeURIComponent(p)}&line_id=418`);
+      assert.equal(list(await get('+4915199999999'))[0].attributes.ewt, 300);
+      const back = await call('PUT', '/api/v2/waiters/0', waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Deferred', service_waiter_ewt: 600 }));
+      assert.equal(data(back).attributes['virtualq-waiter-state'], 'Waiting');
+      assert.equal(data(back).attributes.ewt, 600);
+      const line = data(await call('GET', '/api/v2/lines/418'));
+      assert.equal((line.attributes['line-group'] as { virtualq_waiters_count: number }).virtualq_waiters_count, 2);
+    });
     it('wait-time grows with the (scripted) clock', async () => {
       await control('advanceClock', { seconds: 30 });
       const a = list(await call('GET', `/api/v2/waiters?active=true&phone=%2B4915112345678&line_id=418`));
