@@ -1,0 +1,117 @@
+/**
+ * The queueing-service side (what `diyalog-interaction-in` serves), free of Node-RED:
+ * reading a CreateInteraction body, the answer envelopes, the Auth-Token check
+ * (vendors/diyalog.md 2.1, 3.1, 3.2, 5.1). Built for the hot path: the schema is compiled
+ * once, fixed answers are pre-serialised, the token digest is computed once.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ErrorObject } from 'ajv';
+import { compile, fieldOf } from '../validate';
+import { flattenAttachedData, type AttachedData } from './attached-data';
+import { inboundCreateSchema } from './schemas';
+
+/** Largest CreateInteraction body accepted (bytes). */
+export const MAX_INBOUND_BODY = 100 * 1024;
+
+export interface InboundCreatePayload {
+  identityNumber?: string;
+  customerId: string;
+  attachedData: AttachedData;
+  [field: string]: unknown;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const validateCreate = compile<Record<string, unknown>>(inboundCreateSchema);
+
+function describe(err: ErrorObject | undefined): string {
+  if (!err) return 'request body breaks the CreateInteraction contract';
+  const field = fieldOf(err);
+  if (err.keyword === 'required') return `${field} is required`;
+  if (field === 'customerId') return 'customerId must be a non-empty string';
+  if (field === 'attachedData') return 'attachedData must be an array of objects or an object';
+  if (field === 'identityNumber') return 'identityNumber must be a string';
+  if (field === '(input)') return 'request body must be a JSON object';
+  return `${field} ${err.message ?? 'is invalid'}`;
+}
+
+/**
+ * Reads a CreateInteraction body whatever the Content-Type says (Diyalog does not state one).
+ * `contentType` only makes the error message more helpful.
+ */
+export function parseCreateInteraction(raw: string, contentType?: string): Parsed<InboundCreatePayload> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    const ct = contentType && !/json|text\/plain/i.test(contentType) ? ` (Content-Type ${contentType.split(';')[0]}; a JSON body is expected)` : '';
+    return { ok: false, message: raw.trim() === '' ? 'request body is empty' : `request body is not valid JSON${ct}` };
+  }
+  return normaliseCreateInteraction(body);
+}
+
+/** Checks and normalises an already parsed body (e.g. parsed by an httpNodeMiddleware). */
+export function normaliseCreateInteraction(body: unknown): Parsed<InboundCreatePayload> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'request body must be a JSON object' };
+  if (!validateCreate(body)) return { ok: false, message: describe(validateCreate.errors?.[0]) };
+  const flat = flattenAttachedData(body.attachedData);
+  if (!flat.ok) return { ok: false, message: flat.message };
+  const out = { ...body } as InboundCreatePayload;
+  const idn = body.identityNumber;
+  if (idn === undefined || idn === null) delete out.identityNumber;
+  else out.identityNumber = String(idn);
+  out.customerId = String(body.customerId);
+  out.attachedData = flat.value;
+  return { ok: true, value: out };
+}
+
+/** The interaction id of `DELETE <path>/<id>`: the last segment, percent-decoded. */
+export function interactionIdFromSegment(segment: string): Parsed<string> {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    return { ok: false, message: 'interaction id is not valid percent-encoding' };
+  }
+  if (id.trim() === '') return { ok: false, message: 'interaction id is empty' };
+  return { ok: true, value: id };
+}
+
+/** `{"success":…,"errorMessage":…,"result":…}` as text. */
+export function envelope(success: boolean, errorMessage: string | null, result: unknown): string {
+  return JSON.stringify({ success, errorMessage, result });
+}
+
+export function createdEnvelope(interactionId: string): string {
+  return envelope(true, null, { interactionId });
+}
+
+export const DELETED_ENVELOPE = envelope(true, null, null);
+
+export function failureEnvelope(errorMessage: string): string {
+  return envelope(false, errorMessage, null);
+}
+
+export const RESPONSE_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Constant-time Auth-Token check: both sides are hashed to equal-length digests first, so
+ * neither the content nor the length of the expected token leaks through timing.
+ */
+export class TokenCheck {
+  private readonly expected: Buffer | null;
+
+  constructor(token: string | undefined) {
+    this.expected = token ? createHash('sha256').update(token, 'utf8').digest() : null;
+  }
+
+  get required(): boolean {
+    return this.expected !== null;
+  }
+
+  matches(given: string | string[] | undefined): boolean {
+    if (!this.expected) return true;
+    if (typeof given !== 'string') return false;
+    return timingSafeEqual(createHash('sha256').update(given, 'utf8').digest(), this.expected);
+  }
+}
