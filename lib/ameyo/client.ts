@@ -1,0 +1,147 @@
+/**
+ * Ameyo clickToDialWithToken (vendors/ameyo.md): a form POST with the JSON in field `data`
+ * and three token headers. The answer waits for the call legs, so the timeout is long, and
+ * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
+ */
+import { CcError, notConfigured, type VendorAnswer } from '../errors';
+import { Transport, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
+import { check } from '../validate';
+import { classify, isAuthRefusal, readAnswer, type ClickToDialResult } from './parse';
+
+export const VENDOR = 'Ameyo';
+export const DEFAULT_POLICY = 'token-based-authorization-policy';
+export const DEFAULT_TIMEOUT = 120000;
+export const COMMAND_PATH = '/ameyowebaccess/command/';
+
+export interface AmeyoSettings {
+  url: string;
+  hashKey: string;
+  requestingHost: string;
+  policyName?: string;
+  timeout?: number;
+}
+
+export interface ClickToDialParams {
+  campaignId: string | number;
+  userId: string;
+  phone: string | number;
+  additionalParams?: Record<string, unknown>;
+  shouldAddCustomer?: boolean;
+}
+
+export interface CallOptions {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+export interface ClickToDialAnswer {
+  result: ClickToDialResult;
+  vendor: VendorAnswer;
+}
+
+const nonEmpty = { anyOf: [{ type: 'string', minLength: 1, pattern: '\\S' }, { type: 'number' }] };
+
+export const clickToDialSchema = {
+  type: 'object',
+  required: ['campaignId', 'userId', 'phone'],
+  properties: {
+    campaignId: nonEmpty,
+    userId: { type: 'string', minLength: 1, pattern: '\\S' },
+    phone: nonEmpty,
+    additionalParams: { type: 'object' },
+    shouldAddCustomer: { type: 'boolean' },
+  },
+};
+
+export class AmeyoClient {
+  readonly transport: Transport;
+
+  constructor(
+    private settings: AmeyoSettings,
+    transportOptions: Partial<TransportOptions> = {},
+  ) {
+    this.transport = new Transport({
+      vendor: VENDOR,
+      baseUrl: settings.url,
+      timeout: settings.timeout ?? DEFAULT_TIMEOUT,
+      secrets: () => [settings.hashKey],
+      ...transportOptions,
+    });
+  }
+
+  async clickToDial(params: ClickToDialParams, opts: CallOptions = {}): Promise<ClickToDialAnswer> {
+    const op = 'clickToDial';
+    const p = check<ClickToDialParams>(VENDOR, op, clickToDialSchema, params);
+    const phone = String(p.phone).replace(/[\s-]/g, '');
+    if (!/^\+?\d+$/.test(phone)) {
+      throw new CcError({ code: 'INVALID_INPUT', vendor: VENDOR, operation: op, field: 'phone', message: 'phone must be digits with an optional leading +' });
+    }
+    const s = this.settings;
+    if (!s.url) throw notConfigured(VENDOR, op, 'url');
+    if (!s.hashKey) throw notConfigured(VENDOR, op, 'hashKey');
+    if (!s.requestingHost) throw notConfigured(VENDOR, op, 'requestingHost');
+    const data: Record<string, unknown> = { userId: p.userId, campaignId: String(p.campaignId), phone };
+    if (p.additionalParams !== undefined) data.additionalParams = p.additionalParams;
+    if (p.shouldAddCustomer !== undefined) data.shouldAddCustomer = p.shouldAddCustomer;
+
+    const res = await this.transport.request({
+      operation: op,
+      method: 'POST',
+      path: COMMAND_PATH,
+      query: { command: 'clickToDialWithToken' },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+        Accept: 'application/json, text/plain, */*',
+        'Hash-key': s.hashKey,
+        'Requesting-host': s.requestingHost,
+        'Policy-name': s.policyName || DEFAULT_POLICY,
+      },
+      body: 'data=' + encodeURIComponent(JSON.stringify(data)),
+      timeout: opts.timeout,
+      signal: opts.signal,
+      // 429 means "not processed": safe to repeat; nothing else is.
+      retry: 'unprocessed',
+    }).catch((err: unknown) => {
+      if (err instanceof CcError && err.code === 'TIMEOUT') {
+        throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
+      }
+      throw err;
+    });
+    return this.answer(op, res, { phone, userId: p.userId });
+  }
+
+  /** Maps an HTTP answer to an outcome or a contract error (vendors/ameyo.md 4.4). */
+  private answer(op: string, res: HttpResponse, request: { phone: string; userId: string }): ClickToDialAnswer {
+    const text = res.text;
+    const vendor = vendorAnswer(res);
+    const fail = (code: CcError['code'], message: string, detail?: string): CcError =>
+      new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
+    if (res.status === 401 || res.status === 403) throw fail('AUTH_FAILED', `Ameyo refused the token headers (HTTP ${res.status}); check hash key, requesting host and policy name`);
+    if (res.status === 429) throw fail('RATE_LIMITED', 'Ameyo answered 429 Too Many Requests after retries');
+    if (res.status < 200 || res.status >= 300) throw fail('VENDOR_ERROR', `Ameyo answered HTTP ${res.status}${snippet(text)}`);
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed === 'null') {
+      throw fail('AUTH_FAILED', 'Ameyo returned no answer; check hash key and requesting host');
+    }
+    if (!trimmed.startsWith('{')) throw fail('VENDOR_ERROR', `Ameyo answered with something that is not JSON${snippet(text)}`);
+    const answer = readAnswer(text);
+    if (!answer) throw fail('VENDOR_ERROR', `unrecognised answer${snippet(text)}`);
+    if (isAuthRefusal(answer)) {
+      const words = answer.reason ?? answer.details ?? '';
+      throw fail('AUTH_FAILED', `Ameyo refused the request: ${words}`, words);
+    }
+    const result = classify(answer, text, request);
+    if (!result) throw fail('VENDOR_ERROR', `unrecognised answer${snippet(text)}`);
+    return { result, vendor };
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function snippet(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (!t) return '';
+  return `: ${t.length > 160 ? t.slice(0, 160) + '…' : t}`;
+}

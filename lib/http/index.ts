@@ -1,0 +1,3 @@
+export * from './transport';
+export * from './proxy';
+export * from './redact';

@@ -1,0 +1,303 @@
+/**
+ * One transport per config node: keep-alive agents (one per origin, capped sockets), request
+ * timeout, TLS and proxy settings, a retry policy, and failures mapped to the contract's codes
+ * with every credential redacted. It answers every HTTP status as a response; deciding what a
+ * status means is the vendor client's job (its response mapper).
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Readable } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { CcError } from '../errors';
+import { proxyFor, type ProxySettings } from './proxy';
+import { redact, safeHeaders } from './redact';
+
+export interface TlsOptions {
+  ca?: string | Buffer | Array<string | Buffer>;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** false only when the user turned verification off in a `tls-config` node. */
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+/**
+ * - `none`: never repeat (a call that may have dialled a phone or queued a caller).
+ * - `unprocessed`: repeat only what the server provably did not process: connection refused, 429.
+ * - `idempotent`: reads and idempotent writes: network errors, 429, 502, 503, 504.
+ */
+export type RetryMode = 'none' | 'unprocessed' | 'idempotent';
+
+export interface TransportOptions {
+  vendor: string;
+  baseUrl: string;
+  /** Request timeout in ms (the config node's `timeout`). */
+  timeout: number;
+  /** Sockets in flight per transport; requests beyond wait in the agent's queue. */
+  maxSockets?: number;
+  tls?: TlsOptions;
+  /** A core `http proxy` node's settings; undefined = HTTP(S)_PROXY / NO_PROXY apply. */
+  proxy?: ProxySettings | null;
+  /** Values to remove from every message this transport produces (credentials). */
+  secrets?: () => readonly string[];
+  /** Extra attempts after the first, for retryable failures (default 2). */
+  retries?: number;
+  /** First backoff step in ms (default 250); doubles each attempt, with jitter. */
+  retryBaseMs?: number;
+  /** Longest wait honoured from `Retry-After` or backoff (default 30000). */
+  retryMaxMs?: number;
+}
+
+export interface HttpRequest {
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** Appended to the base URL (or `baseUrl`); may carry its own query string. */
+  path: string;
+  /** Encoded with encodeURIComponent (a `+` arrives as `+`); undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Per-request timeout (e.g. `msg.requestTimeout`). */
+  timeout?: number;
+  retry?: RetryMode;
+  signal?: AbortSignal;
+  /** Another base URL for this request (e.g. an alternate host). */
+  baseUrl?: string;
+  /** Answer the body as a stream (event streams); the timeout then covers the headers only. */
+  stream?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with `, ` (see `setCookie`). */
+  headers: Record<string, string>;
+  setCookie: string[];
+  text: string;
+  stream?: Readable;
+  url: string;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+export class Transport {
+  readonly vendor: string;
+  private opts: TransportOptions;
+  private client: AxiosInstance;
+  private agents = new Map<string, http.Agent>();
+  private inFlight = new Set<AbortController>();
+  private closed = false;
+
+  constructor(opts: TransportOptions) {
+    this.vendor = opts.vendor;
+    this.opts = opts;
+    this.client = axios.create({
+      proxy: false,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+      transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: true },
+      decompress: true,
+    });
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl;
+  }
+
+  /** Requests currently on the wire or queued for a socket. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  redact(text: string): string {
+    return redact(text, this.opts.secrets?.() ?? []);
+  }
+
+  /** Sends one request, repeating it as `retry` allows; resolves with any HTTP status. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const mode = req.retry ?? 'none';
+    const retries = mode === 'none' ? 0 : (this.opts.retries ?? 2);
+    for (let attempt = 0; ; attempt++) {
+      let res: HttpResponse | undefined;
+      let failure: CcError | undefined;
+      try {
+        res = await this.once(req);
+      } catch (err) {
+        failure = err as CcError;
+      }
+      const last = attempt >= retries || this.closed;
+      if (res) {
+        if (last || !retryableStatus(res.status, mode)) return res;
+        if (res.stream) res.stream.destroy();
+        await this.backoff(attempt, res.headers['retry-after'], req.signal);
+        continue;
+      }
+      if (last || !retryableError(failure as CcError, mode)) throw failure;
+      await this.backoff(attempt, undefined, req.signal);
+    }
+  }
+
+  private async once(req: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) throw this.error(req, 'NETWORK', 'the connection was closed (node redeployed or stopped)');
+    const url = this.urlFor(req);
+    const target = new URL(url);
+    const agent = this.agentFor(target);
+    const ctrl = new AbortController();
+    const timeoutMs = req.timeout ?? this.opts.timeout;
+    let timedOut = false;
+    const timer = timeoutMs > 0 ? setTimeout(() => ((timedOut = true), ctrl.abort()), timeoutMs) : undefined;
+    const onOuterAbort = (): void => ctrl.abort();
+    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    this.inFlight.add(ctrl);
+    try {
+      const res: AxiosResponse<string | Readable> = await this.client.request({
+        url,
+        method: req.method,
+        headers: req.headers,
+        data: req.body,
+        signal: ctrl.signal,
+        httpAgent: target.protocol === 'http:' ? agent : undefined,
+        httpsAgent: target.protocol === 'https:' ? agent : undefined,
+        responseType: req.stream ? 'stream' : 'text',
+      });
+      const headers: Record<string, string> = {};
+      let setCookie: string[] = [];
+      for (const [k, v] of Object.entries(res.headers as Record<string, unknown>)) {
+        if (v === undefined || v === null) continue;
+        if (k.toLowerCase() === 'set-cookie') setCookie = Array.isArray(v) ? v.map(String) : [String(v)];
+        headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      if (req.stream) {
+        const stream = res.data as Readable;
+        if (timer) clearTimeout(timer);
+        return { status: res.status, headers, setCookie, text: '', stream, url: this.redact(url) };
+      }
+      return { status: res.status, headers, setCookie, text: typeof res.data === 'string' ? res.data : String(res.data ?? ''), url: this.redact(url) };
+    } catch (err) {
+      if (timedOut) {
+        throw this.error(req, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
+      }
+      if (this.closed) throw this.error(req, 'NETWORK', 'the connection was closed (node redeployed or stopped)');
+      if (req.signal?.aborted) throw this.error(req, 'NETWORK', 'the request was cancelled');
+      const e = err as { code?: string; message?: string };
+      const code = e.code ?? '';
+      const text = this.redact(`${code ? code + ': ' : ''}${e.message ?? 'request failed'}`);
+      throw this.error(req, 'NETWORK', text, code);
+    } finally {
+      if (timer && !req.stream) clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onOuterAbort);
+      this.inFlight.delete(ctrl);
+    }
+  }
+
+  private error(req: HttpRequest, code: 'TIMEOUT' | 'NETWORK', message: string, cause?: string): CcError {
+    return new CcError({ code, vendor: this.vendor, operation: req.operation, message, detail: cause });
+  }
+
+  private urlFor(req: HttpRequest): string {
+    const base = (req.baseUrl ?? this.opts.baseUrl).replace(/\/+$/, '');
+    let url = base + (req.path.startsWith('/') ? req.path : '/' + req.path);
+    if (req.query) {
+      const parts: string[] = [];
+      for (const [k, v] of Object.entries(req.query)) {
+        if (v === undefined) continue;
+        parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+      }
+      if (parts.length) url += (url.includes('?') ? '&' : '?') + parts.join('&');
+    }
+    return url;
+  }
+
+  private agentFor(target: URL): http.Agent {
+    const key = target.origin;
+    let agent = this.agents.get(key);
+    if (agent) return agent;
+    const maxSockets = this.opts.maxSockets ?? 64;
+    const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
+    const tls = this.opts.tls ?? {};
+    const proxy = proxyFor(target, this.opts.proxy);
+    if (proxy) {
+      agent = target.protocol === 'https:' ? new HttpsProxyAgent({ ...common, ...tls, proxy }) : new HttpProxyAgent({ ...common, proxy });
+    } else {
+      agent = target.protocol === 'https:' ? new https.Agent({ ...common, ...tls }) : new http.Agent(common);
+    }
+    this.agents.set(key, agent);
+    return agent;
+  }
+
+  private async backoff(attempt: number, retryAfter: string | undefined, signal?: AbortSignal): Promise<void> {
+    const base = this.opts.retryBaseMs ?? 250;
+    const max = this.opts.retryMaxMs ?? 30000;
+    let wait = Math.min(max, base * 2 ** attempt) * (0.5 + Math.random() * 0.5);
+    const fromHeader = parseRetryAfter(retryAfter);
+    if (fromHeader !== undefined) wait = Math.min(max, Math.max(wait, fromHeader));
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, wait);
+      function done(): void {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Aborts what is in flight and closes every socket; later requests fail with NETWORK. */
+  close(): void {
+    this.closed = true;
+    for (const c of this.inFlight) c.abort();
+    this.inFlight.clear();
+    for (const a of this.agents.values()) a.destroy();
+    this.agents.clear();
+  }
+}
+
+function retryableStatus(status: number, mode: RetryMode): boolean {
+  if (mode === 'none') return false;
+  if (status === 429) return true;
+  return mode === 'idempotent' && (status === 502 || status === 503 || status === 504);
+}
+
+function retryableError(err: CcError, mode: RetryMode): boolean {
+  if (mode === 'none' || err.code !== 'NETWORK') return false;
+  if (mode === 'idempotent') return true;
+  return err.detail === 'ECONNREFUSED';
+}
+
+/** `Retry-After` in ms: delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
+}
+
+/** The vendor answer for `msg.vendor`: status, safe headers, JSON body or text. */
+export function vendorAnswer(res: HttpResponse, body?: unknown): { status: number; headers: Record<string, string>; body: unknown } {
+  return { status: res.status, headers: safeHeaders(res.headers), body: body !== undefined ? body : parseJsonOrText(res.text, res.headers['content-type']) };
+}
+
+/** Parsed JSON where the text is JSON (by its look or its content type), else the text. */
+export function parseJsonOrText(text: string, contentType?: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[') || (t !== '' && /json/i.test(contentType ?? ''))) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,97 @@
+/** Shared test utilities: Node-RED test helper set-up, log capture, simulators, waiting. */
+import * as path from 'node:path';
+import helper from 'node-red-node-test-helper';
+import type { Simulator } from '../simulators/common';
+import { startSimulator } from '../simulators/registry';
+
+helper.init(require.resolve('node-red'));
+
+export { helper };
+
+export const root = path.resolve(__dirname, '..', '..');
+
+/** Core nodes tests wire in (catch, status). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const catchNode: unknown = require('@node-red/nodes/core/common/25-catch.js');
+
+/** Puts every node on one tab (catch nodes and flow context need one) and adds a catch → helper. */
+export function onTab(nodes: Array<Record<string, unknown>>, withCatch = true): unknown[] {
+  const out: Array<Record<string, unknown>> = [{ id: 'tab1', type: 'tab', label: 'test' }];
+  for (const n of nodes) out.push(n.type && String(n.type).endsWith('-config') ? n : { z: 'tab1', x: 100, y: 100, ...n });
+  if (withCatch) {
+    out.push({ id: 'catch', z: 'tab1', x: 100, y: 200, type: 'catch', scope: null, uncaught: false, wires: [['caught']] });
+    out.push({ id: 'caught', z: 'tab1', x: 300, y: 200, type: 'helper' });
+  }
+  return out;
+}
+
+/** The compiled node set module, as Node-RED loads it. */
+export function nodeSet(set: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(root, 'dist', 'nodes', set, `${set}.js`));
+}
+
+export async function sim<T extends Simulator = Simulator>(vendor: string, opts: Record<string, unknown> = {}): Promise<T> {
+  return (await startSimulator(vendor, { port: 0, ...opts })) as T;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Everything Node-RED logged while the test ran (to search for secrets). */
+export class LogCapture {
+  lines: string[] = [];
+  private restore: Array<() => void> = [];
+  start(): this {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const log = require('@node-red/util').log as { log(m: unknown): void };
+    const orig = log.log.bind(log);
+    log.log = (m: unknown) => {
+      this.lines.push(JSON.stringify(m));
+      orig(m);
+    };
+    this.restore.push(() => (log.log = orig));
+    return this;
+  }
+  stop(): void {
+    this.restore.forEach((r) => r());
+    this.restore = [];
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export type TestNode = {
+  on(ev: string, fn: (...a: never[]) => void): void;
+  receive(msg: Record<string, unknown>): void;
+  status: (...a: unknown[]) => void;
+  [k: string]: unknown;
+};
+
+/** Messages a helper node receives, and errors caught by a catch node. */
+export function collect(node: TestNode): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  node.on('input', ((msg: Record<string, unknown>) => out.push(msg)) as never);
+  return out;
+}
+
+/** Records every status a node shows. */
+export function statuses(node: TestNode): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const orig = node.status.bind(node);
+  node.status = (s: unknown) => {
+    out.push(s as Record<string, unknown>);
+    orig(s);
+  };
+  return out;
+}
