@@ -1,0 +1,257 @@
+/**
+ * GWS v2 operations (CONTRACT.md 2.4, vendors/gws.md §3, seed 003) as typed methods on one
+ * session: the agent session (`gws-agent`) and the Interactions API (`interaction-op`).
+ * Inputs are checked before anything is sent (INVALID_INPUT naming the field); answers go
+ * through the one classifier (`answer.ts`).
+ */
+import { CcError, invalidInput, notConfigured, type VendorAnswer } from '../errors';
+import type { TransportOptions } from '../http';
+import { classify, idFromUri, VENDOR } from './answer';
+import { GwsSession, type GwsSessionOptions, type GwsState, type NotificationListener, type SessionRequest } from './session';
+
+export const AGENT_OPERATIONS = ['startSession', 'endSession', 'ready', 'notReady'] as const;
+export type AgentOperation = (typeof AGENT_OPERATIONS)[number];
+
+/** `POST /api/v2/me/interactions/{id}` operations, named as the seed names them. */
+export const INTERACTION_POST_OPERATIONS = [
+  'Accept',
+  'Reject',
+  'Cancel',
+  'Complete',
+  'PlaceInQueue',
+  'UpdateUserData',
+  'AttachUserData',
+  'DeleteUserData',
+  'PlaceInWorkbin',
+  'GetWorkbinContent',
+  'Transfer',
+] as const;
+export type InteractionPostOperation = (typeof INTERACTION_POST_OPERATIONS)[number];
+export const INTERACTION_READ_OPERATIONS = ['listAll', 'listMine', 'get', 'update'] as const;
+export const INTERACTION_OPERATIONS = [...INTERACTION_POST_OPERATIONS, ...INTERACTION_READ_OPERATIONS] as const;
+export type InteractionOperation = (typeof INTERACTION_OPERATIONS)[number];
+
+export interface AgentParams {
+  channels?: unknown;
+  place?: unknown;
+  channel?: unknown;
+}
+
+export interface InteractionParams {
+  interactionId?: unknown;
+  queueName?: unknown;
+  userData?: unknown;
+  keys?: unknown;
+  workbin?: unknown;
+  userId?: unknown;
+  interaction?: unknown;
+}
+
+export interface CallOptions {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+export interface GwsResult<T = unknown> {
+  payload: T;
+  vendor: VendorAnswer;
+}
+
+export interface GwsSettings {
+  url: string;
+  username: string;
+  password: string;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function nonEmptyString(op: string, field: string, v: unknown): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(VENDOR, op, field, v === undefined ? 'is required' : 'must be a non-empty string');
+  return v.trim();
+}
+
+function optionalString(op: string, field: string, v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return nonEmptyString(op, field, v);
+}
+
+/** Picks the answer fields worth passing on: referenceId and per-channel results. */
+function extras(body: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isPlainObject(body)) return out;
+  if (body.referenceId !== undefined) out.referenceId = body.referenceId;
+  if (Array.isArray(body.channels)) out.channels = body.channels;
+  return out;
+}
+
+export class GwsClient {
+  readonly session: GwsSession;
+
+  constructor(
+    private settings: GwsSettings,
+    transport: Partial<TransportOptions> = {},
+    sessionOptions: Omit<GwsSessionOptions, 'url' | 'username' | 'password' | 'transport'> = {},
+  ) {
+    this.session = new GwsSession({ ...sessionOptions, url: settings.url, username: settings.username, password: settings.password, transport });
+  }
+
+  private configured(op: string): void {
+    if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
+    if (!this.settings.username) throw notConfigured(VENDOR, op, 'username');
+    if (!this.settings.password) throw notConfigured(VENDOR, op, 'password');
+  }
+
+  private async call(req: SessionRequest): Promise<{ body: unknown; partial: boolean; vendor: VendorAnswer }> {
+    const res = await this.session.request(req);
+    const c = classify(req.operation, res, (s) => this.session.redact(s));
+    return { body: c.body, partial: c.partial, vendor: c.answer };
+  }
+
+  // ---------- gws-agent ----------
+
+  async agent(operation: string, params: AgentParams = {}, opts: CallOptions = {}): Promise<GwsResult<Record<string, unknown>>> {
+    if (!(AGENT_OPERATIONS as readonly string[]).includes(operation)) {
+      throw invalidInput(VENDOR, operation || 'input', 'operation', `must be one of ${AGENT_OPERATIONS.join(', ')}`);
+    }
+    const op = operation as AgentOperation;
+    let path = '/api/v2/me';
+    let body: Record<string, unknown>;
+    if (op === 'startSession') {
+      let channels = params.channels;
+      // An editor string field may hold "email, chat".
+      if (typeof channels === 'string') channels = channels.split(',').map((c) => c.trim()).filter(Boolean);
+      if (!Array.isArray(channels) || channels.length === 0) throw invalidInput(VENDOR, op, 'channels', channels === undefined ? 'is required' : 'must be a non-empty array of channel names');
+      channels.forEach((c, i) => nonEmptyString(op, `channels[${i}]`, c));
+      body = { operationName: 'StartContactCenterSession', channels: channels.map((c) => String(c).trim()) };
+      const place = optionalString(op, 'place', params.place);
+      if (place !== undefined) body.place = place;
+    } else if (op === 'endSession') {
+      body = { operationName: 'EndContactCenterSession' };
+    } else {
+      body = { operationName: op === 'ready' ? 'Ready' : 'NotReady' };
+      const channel = optionalString(op, 'channel', params.channel);
+      if (channel !== undefined) path = `/api/v2/me/channels/${encodeURIComponent(channel)}`;
+    }
+    this.configured(op);
+    const r = await this.call({ operation: op, method: 'POST', path, body, ...opts });
+    if (op === 'endSession') this.session.forget();
+    const payload: Record<string, unknown> = { ok: true, ...(r.partial ? { partial: true } : {}), ...extras(r.body) };
+    if (r.partial && isPlainObject(r.body) && typeof r.body.statusMessage === 'string') payload.statusMessage = r.body.statusMessage;
+    return { payload, vendor: r.vendor };
+  }
+
+  // ---------- interaction-op ----------
+
+  async interaction(operation: string, params: InteractionParams = {}, opts: CallOptions = {}): Promise<GwsResult> {
+    if (!(INTERACTION_OPERATIONS as readonly string[]).includes(operation)) {
+      throw invalidInput(VENDOR, operation || 'input', 'operation', `must be one of ${INTERACTION_OPERATIONS.join(', ')}`);
+    }
+    const op = operation as InteractionOperation;
+    if (op === 'listAll' || op === 'listMine') {
+      this.configured(op);
+      const r = await this.call({
+        operation: op,
+        method: 'GET',
+        path: op === 'listAll' ? '/api/v2/interactions' : '/api/v2/me/interactions',
+        query: op === 'listMine' ? { fields: '*' } : undefined,
+        ...opts,
+      });
+      return { payload: listOf(op, r.body, r.vendor), vendor: r.vendor };
+    }
+    const id = nonEmptyString(op, 'interactionId', params.interactionId);
+    const idPath = encodeURIComponent(id);
+    if (op === 'get') {
+      this.configured(op);
+      const r = await this.call({ operation: op, method: 'GET', path: `/api/v2/interactions/${idPath}`, ...opts });
+      const b = r.body as { interaction?: unknown };
+      if (!isPlainObject(b) || !isPlainObject(b.interaction)) {
+        throw new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: op, message: 'answer carries no interaction', answer: r.vendor });
+      }
+      return { payload: b.interaction, vendor: r.vendor };
+    }
+    if (op === 'update') {
+      if (!isPlainObject(params.interaction) || Object.keys(params.interaction).length === 0) {
+        throw invalidInput(VENDOR, op, 'interaction', params.interaction === undefined ? 'is required' : 'must be a non-empty object');
+      }
+      this.configured(op);
+      // GWS PUTs carry the changed fields directly, not wrapped.
+      const r = await this.call({ operation: op, method: 'PUT', path: `/api/v2/interactions/${idPath}`, body: params.interaction, ...opts });
+      return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
+    }
+    const body = postBody(op, params);
+    this.configured(op);
+    const r = await this.call({ operation: op, method: 'POST', path: `/api/v2/me/interactions/${idPath}`, body, ...opts });
+    return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
+  }
+
+  // ---------- session ----------
+
+  subscribe(channel: string, fn: NotificationListener): () => void {
+    return this.session.subscribe(channel, fn);
+  }
+
+  state(): GwsState {
+    return this.session.state();
+  }
+
+  onState(fn: (s: GwsState) => void): () => void {
+    return this.session.onState(fn);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}
+
+/** The JSON body of one interaction operation, checked (vendors/gws.md §3.2). */
+export function postBody(op: InteractionPostOperation, p: InteractionParams): Record<string, unknown> {
+  const body: Record<string, unknown> = { operationName: op };
+  switch (op) {
+    case 'PlaceInQueue':
+      body.queueName = nonEmptyString(op, 'queueName', p.queueName);
+      break;
+    case 'PlaceInWorkbin':
+    case 'GetWorkbinContent':
+      body.workbin = nonEmptyString(op, 'workbin', p.workbin);
+      break;
+    case 'Transfer':
+      body.userId = nonEmptyString(op, 'userId', p.userId);
+      break;
+    case 'UpdateUserData':
+    case 'AttachUserData':
+      if (!isPlainObject(p.userData) || Object.keys(p.userData).length === 0) {
+        throw invalidInput(VENDOR, op, 'userData', p.userData === undefined ? 'is required' : 'must be a non-empty object');
+      }
+      body.userData = p.userData;
+      break;
+    case 'DeleteUserData': {
+      // The seed sends the keys as a userData object, newer media APIs as `keys`: send both.
+      const ud = p.userData;
+      if (ud !== undefined && !isPlainObject(ud)) throw invalidInput(VENDOR, op, 'userData', 'must be an object');
+      let keys: string[] | undefined;
+      if (p.keys !== undefined) {
+        const k = typeof p.keys === 'string' ? p.keys.split(',').map((s) => s.trim()).filter(Boolean) : p.keys;
+        if (!Array.isArray(k) || k.some((x) => typeof x !== 'string' || x === '')) throw invalidInput(VENDOR, op, 'keys', 'must be an array of key names');
+        keys = k as string[];
+      }
+      const fromUd = ud ? Object.keys(ud) : [];
+      if ((!keys || keys.length === 0) && fromUd.length === 0) throw invalidInput(VENDOR, op, 'keys', 'or userData must name at least one key');
+      body.userData = ud && fromUd.length ? ud : Object.fromEntries((keys ?? []).map((k) => [k, '']));
+      body.keys = keys && keys.length ? keys : fromUd;
+      break;
+    }
+    default:
+      break;
+  }
+  return body;
+}
+
+function listOf(op: string, body: unknown, vendor: VendorAnswer): unknown[] {
+  const b = body as { uris?: unknown; interactions?: unknown };
+  if (isPlainObject(b) && Array.isArray(b.interactions)) return b.interactions;
+  if (isPlainObject(b) && Array.isArray(b.uris)) return b.uris.filter((u): u is string => typeof u === 'string').map((uri) => ({ id: idFromUri(uri), uri }));
+  throw new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: op, message: 'answer carries neither uris nor interactions', answer: vendor });
+}

@@ -1,0 +1,4 @@
+export * from './answer';
+export * from './client';
+export * from './cookies';
+export * from './session';
