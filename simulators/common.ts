@@ -132,9 +132,7 @@ export class SimServer {
   }
 
   private takeFault(req: RecordedRequest): Fault | undefined {
-    const i = this.faults.findIndex(
-      (f) => (!f.path || req.path.startsWith(f.path)) && (!f.method || f.method === req.method),
-    );
+    const i = this.faults.findIndex((f) => (!f.path || req.path.startsWith(f.path)) && (!f.method || f.method === req.method));
     if (i < 0) return undefined;
     const f = this.faults[i];
     if (f.times !== undefined) {

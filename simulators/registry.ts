@@ -17,7 +17,6 @@ export const VENDORS = Object.keys(DEFAULT_PORTS);
 
 export async function startSimulator(vendor: string, opts: SimulatorOptions & Record<string, unknown> = {}): Promise<Simulator> {
   if (!VENDORS.includes(vendor)) throw new Error(`unknown simulator "${vendor}" (known: ${VENDORS.join(', ')})`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(`./${vendor}`) as { start(o: SimulatorOptions & Record<string, unknown>): Promise<Simulator> };
   return mod.start(opts);
 }

@@ -11,7 +11,6 @@ export { helper };
 export const root = path.resolve(__dirname, '..', '..');
 
 /** Core nodes tests wire in (catch, status). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const catchNode: unknown = require('@node-red/nodes/core/common/25-catch.js');
 
 /** Puts every node on one tab (catch nodes and flow context need one) and adds a catch → helper. */
@@ -27,7 +26,6 @@ export function onTab(nodes: Array<Record<string, unknown>>, withCatch = true): 
 
 /** The compiled node set module, as Node-RED loads it. */
 export function nodeSet(set: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(root, 'dist', 'nodes', set, `${set}.js`));
 }
 
@@ -52,7 +50,6 @@ export class LogCapture {
   lines: string[] = [];
   private restore: Array<() => void> = [];
   start(): this {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const log = require('@node-red/util').log as { log(m: unknown): void };
     const orig = log.log.bind(log);
     log.log = (m: unknown) => {

@@ -84,29 +84,31 @@ export class AmeyoClient {
     if (p.additionalParams !== undefined) data.additionalParams = p.additionalParams;
     if (p.shouldAddCustomer !== undefined) data.shouldAddCustomer = p.shouldAddCustomer;
 
-    const res = await this.transport.request({
-      operation: op,
-      method: 'POST',
-      path: COMMAND_PATH,
-      query: { command: 'clickToDialWithToken' },
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
-        Accept: 'application/json, text/plain, */*',
-        'Hash-key': s.hashKey,
-        'Requesting-host': s.requestingHost,
-        'Policy-name': s.policyName || DEFAULT_POLICY,
-      },
-      body: 'data=' + encodeURIComponent(JSON.stringify(data)),
-      timeout: opts.timeout,
-      signal: opts.signal,
-      // 429 means "not processed": safe to repeat; nothing else is.
-      retry: 'unprocessed',
-    }).catch((err: unknown) => {
-      if (err instanceof CcError && err.code === 'TIMEOUT') {
-        throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
-      }
-      throw err;
-    });
+    const res = await this.transport
+      .request({
+        operation: op,
+        method: 'POST',
+        path: COMMAND_PATH,
+        query: { command: 'clickToDialWithToken' },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+          Accept: 'application/json, text/plain, */*',
+          'Hash-key': s.hashKey,
+          'Requesting-host': s.requestingHost,
+          'Policy-name': s.policyName || DEFAULT_POLICY,
+        },
+        body: 'data=' + encodeURIComponent(JSON.stringify(data)),
+        timeout: opts.timeout,
+        signal: opts.signal,
+        // 429 means "not processed": safe to repeat; nothing else is.
+        retry: 'unprocessed',
+      })
+      .catch((err: unknown) => {
+        if (err instanceof CcError && err.code === 'TIMEOUT') {
+          throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
+        }
+        throw err;
+      });
     return this.answer(op, res, { phone, userId: p.userId });
   }
 
@@ -116,7 +118,8 @@ export class AmeyoClient {
     const vendor = vendorAnswer(res);
     const fail = (code: CcError['code'], message: string, detail?: string): CcError =>
       new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
-    if (res.status === 401 || res.status === 403) throw fail('AUTH_FAILED', `Ameyo refused the token headers (HTTP ${res.status}); check hash key, requesting host and policy name`);
+    if (res.status === 401 || res.status === 403)
+      throw fail('AUTH_FAILED', `Ameyo refused the token headers (HTTP ${res.status}); check hash key, requesting host and policy name`);
     if (res.status === 429) throw fail('RATE_LIMITED', 'Ameyo answered 429 Too Many Requests after retries');
     if (res.status < 200 || res.status >= 300) throw fail('VENDOR_ERROR', `Ameyo answered HTTP ${res.status}${snippet(text)}`);
     const trimmed = text.trim();

@@ -4,13 +4,7 @@
  */
 
 export type AmeyoOutcome =
-  | 'connected'
-  | 'agent_not_in_campaign'
-  | 'agent_not_available'
-  | 'channel_unavailable'
-  | 'agent_no_answer'
-  | 'customer_no_answer'
-  | 'failed';
+  'connected' | 'agent_not_in_campaign' | 'agent_not_available' | 'channel_unavailable' | 'agent_no_answer' | 'customer_no_answer' | 'failed';
 
 export interface ClickToDialResult {
   connected: boolean;
@@ -92,7 +86,12 @@ export function errorListOf(reason: string): string[] {
   if (!m) return [];
   return m[1]
     .split(',')
-    .map((s) => s.trim().replace(/[\\"']/g, '').trim())
+    .map((s) =>
+      s
+        .trim()
+        .replace(/[\\"']/g, '')
+        .trim(),
+    )
     .filter((s) => s.length > 0);
 }
 

@@ -79,17 +79,6 @@ export interface HttpResponse {
   url: string;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
 export class Transport {
   readonly vendor: string;
   private opts: TransportOptions;

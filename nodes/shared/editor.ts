@@ -104,7 +104,9 @@ function nodeForm(spec: NodeSpec): string {
   }
   for (const s of spec.settings ?? []) rows.push(row(t, p, s.name, settingInput(p, s, t), 'fa-sliders', s.operations));
   for (const q of spec.params) {
-    rows.push(row(t, p, q.name, `<input type="text" id="${p}${q.name}" style="width:70%"><input type="hidden" id="${p}${q.name}Type">`, 'fa-envelope-o', q.operations));
+    rows.push(
+      row(t, p, q.name, `<input type="text" id="${p}${q.name}" style="width:70%"><input type="hidden" id="${p}${q.name}Type">`, 'fa-envelope-o', q.operations),
+    );
   }
   rows.push(row(t, p, 'name', `<input type="text" id="${p}name" data-i18n="[placeholder]${t}.label.name">`, 'fa-tag'));
   return `<script type="text/html" data-template-name="${t}">\n${rows.join('\n')}\n</script>`;
@@ -157,7 +159,9 @@ function configForm(spec: ConfigSpec): string {
   for (const c of spec.credentials) rows.push(row(t, p, c, `<input type="password" id="${p}${c}" autocomplete="off" style="width:70%">`, 'fa-key'));
   rows.push(row(t, p, 'name', `<input type="text" id="${p}name">`, 'fa-tag'));
   if (spec.testConnection) {
-    rows.push(`  <div class="form-row"><label></label><button type="button" class="red-ui-button" id="cc-glue-test-button"><i class="fa fa-plug"></i> <span data-i18n="${t}.test.button"></span></button> <span id="cc-glue-test-result"></span></div>`);
+    rows.push(
+      `  <div class="form-row"><label></label><button type="button" class="red-ui-button" id="cc-glue-test-button"><i class="fa fa-plug"></i> <span data-i18n="${t}.test.button"></span></button> <span id="cc-glue-test-result"></span></div>`,
+    );
   }
   return `<script type="text/html" data-template-name="${t}">\n${rows.join('\n')}\n</script>`;
 }
@@ -203,7 +207,14 @@ function dl(entries: Array<[string, string, string | undefined]>): string {
   return `<dl class="message-properties">\n${items.join('\n')}\n</dl>`;
 }
 
-const KIND_LABEL: Record<string, string> = { string: 'string', number: 'number', boolean: 'boolean', object: 'object', array: 'array', time: 'string | number | Date' };
+const KIND_LABEL: Record<string, string> = {
+  string: 'string',
+  number: 'number',
+  boolean: 'boolean',
+  object: 'object',
+  array: 'array',
+  time: 'string | number | Date',
+};
 
 /** Help text for every node of the set, in the sidebar's `message-properties` style. */
 export function buildSetHelp(specs: SetSpecs, locale: Locale): string {
@@ -212,7 +223,11 @@ export function buildSetHelp(specs: SetSpecs, locale: Locale): string {
   const codes = ['INVALID_INPUT', 'NOT_CONFIGURED', 'AUTH_FAILED', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK', 'VENDOR_ERROR'];
   for (const c of specs.config) {
     const t = c.type;
-    const props: Array<[string, string, string | undefined]> = c.settings.map((s) => [h(`${t}.label.${s.name}`) ?? s.name, typeof s.value, h(`${t}.help.props.${s.name}`) ?? h(`common.config.${s.name}`)]);
+    const props: Array<[string, string, string | undefined]> = c.settings.map((s) => [
+      h(`${t}.label.${s.name}`) ?? s.name,
+      typeof s.value,
+      h(`${t}.help.props.${s.name}`) ?? h(`common.config.${s.name}`),
+    ]);
     for (const cr of c.credentials) props.push([h(`${t}.label.${cr}`) ?? cr, 'password', h(`${t}.help.props.${cr}`)]);
     out.push(`<script type="text/html" data-help-name="${t}">
 <p>${h(`${t}.help.summary`) ?? ''}</p>

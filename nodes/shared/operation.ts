@@ -193,7 +193,13 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
   RED.nodes.registerType(spec.type, OperationNode);
 }
 
-async function resolveParams(params: ParamSpec[], resolvers: Map<string, Resolver>, node: Node, msg: NodeMessage, operation: string): Promise<Record<string, unknown>> {
+async function resolveParams(
+  params: ParamSpec[],
+  resolvers: Map<string, Resolver>,
+  node: Node,
+  msg: NodeMessage,
+  operation: string,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const p of params) {
     if (!appliesTo(p.operations, operation)) continue;

@@ -69,7 +69,13 @@ function pick(opts: Partial<AmeyoSimConfig>): Partial<AmeyoSimConfig> {
   return out;
 }
 
-async function handle(req: SimRequest, res: ServerResponse, config: AmeyoSimConfig, calls: Array<Record<string, unknown>>, nextId: () => number): Promise<void> {
+async function handle(
+  req: SimRequest,
+  res: ServerResponse,
+  config: AmeyoSimConfig,
+  calls: Array<Record<string, unknown>>,
+  nextId: () => number,
+): Promise<void> {
   if (req.path !== '/ameyowebaccess/command' && req.path !== '/ameyowebaccess/command/') {
     return sendText(res, 404, '<html><body><h1>HTTP Status 404 - Not Found</h1></body></html>', 'text/html');
   }
@@ -81,9 +87,7 @@ async function handle(req: SimRequest, res: ServerResponse, config: AmeyoSimConf
   }
   // Token check first: the server answers `null` (or 401/403) to a wrong header.
   const ok =
-    header(req, 'hash-key') === config.hashKey &&
-    header(req, 'requesting-host') === config.requestingHost &&
-    header(req, 'policy-name') === config.policyName;
+    header(req, 'hash-key') === config.hashKey && header(req, 'requesting-host') === config.requestingHost && header(req, 'policy-name') === config.policyName;
   if (!ok) {
     if (config.authMode === 'null') return sendText(res, 200, 'null', 'application/json;charset=UTF-8');
     return sendText(res, Number(config.authMode), '{"status":"error","reason":"Unauthorized","details":"Invalid hash key"}', 'application/json;charset=UTF-8');
@@ -149,3 +153,6 @@ export function answerFor(data: { userId: string; campaignId: string; phone: str
   const errPart = list ? `, node.flow.error.reason\\u003d[${items}]` : '';
   return `{"result":"${result}","reason":${noOpenQuote ? '' : '"'}{node.flow.id\\${id}, metaData\\${meta}${errPart}}"}`;
 }
+
+/** Config node type → credentials the simulator accepts by default (used by the demo). */
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'ameyo-config': { hashKey: SIM_DEFAULTS.hashKey } };

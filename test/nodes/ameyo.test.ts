@@ -109,7 +109,10 @@ describe('ameyo-click-to-dial node', function () {
     dial.receive({ payload: { campaignId: '14', userId: 'a', phone: '1', shouldAddCustomer: 'false' } });
     await waitFor(() => caught.length === 4);
     const errors = caught.map((m) => m.error as { code: string; message: string });
-    assert.deepEqual(errors.map((e) => e.code), ['INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT'],
+    );
     assert.match(errors[0].message, /userId/);
     assert.match(errors[1].message, /phone/);
     assert.match(errors[2].message, /additionalParams/);
@@ -173,7 +176,10 @@ describe('ameyo-click-to-dial node', function () {
     for (let i = 0; i < 3; i++) dial.receive({ payload: { campaignId: '14', userId: 'ravi.k', phone: '98765432' + i } });
     await waitFor(() => out.length === 3);
     s.config.delayMs = 5;
-    assert.deepEqual(st.slice(0, 3).map((x) => x.text), ['1', '2', '3']);
+    assert.deepEqual(
+      st.slice(0, 3).map((x) => x.text),
+      ['1', '2', '3'],
+    );
     assert.deepEqual(st.at(-1), {});
   });
 });

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * npm test: build (includes the type-check), lint (ESLint + Prettier + the generated editor
+ * scripts), then every mocha suite in one run: unit (lib and simulators over the wire), nodes
+ * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5).
+ * Closes with the line "N passed, N failed".
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function step(title, cmd, args) {
+  process.stdout.write(`\n== ${title}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    // Mocha prints its own closing line; a failed earlier step closes with one of ours.
+    if (!title.startsWith('mocha')) process.stdout.write(`\n${title} failed\n0 passed, 1 failed\n`);
+    process.exit(r.status || 1);
+  }
+}
+
+/** Editor scripts live inside the generated .html: extract them so ESLint can read them. */
+function extractEditorScripts() {
+  const out = path.join(root, '.cache', 'editor-lint');
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  const nodesDir = path.join(root, 'dist', 'nodes');
+  for (const set of fs.readdirSync(nodesDir)) {
+    const html = path.join(nodesDir, set, `${set}.html`);
+    if (!fs.existsSync(html)) continue;
+    const text = fs.readFileSync(html, 'utf8');
+    const re = /<script type="text\/javascript">([\s\S]*?)<\/script>/g;
+    let m;
+    let i = 0;
+    while ((m = re.exec(text))) fs.writeFileSync(path.join(out, `${set}-${i++}.js`), m[1]);
+  }
+  return out;
+}
+
+const only = process.argv.slice(2);
+step('build and type-check', process.execPath, [path.join(root, 'scripts', 'build.js')]);
+if (!only.length || only.includes('lint')) {
+  const editor = extractEditorScripts();
+  step('lint: ESLint (sources, scripts, editor scripts)', bin('eslint'), ['.', path.relative(root, editor)]);
+  step('lint: Prettier', bin('prettier'), ['--check', '.']);
+}
+step('Node-RED 5 runtime for the end-to-end suite', process.execPath, [path.join(root, 'scripts', 'setup-nr5.js')]);
+const suites = only.filter((s) => s !== 'lint');
+const globs = (suites.length ? suites : ['unit', 'nodes', 'e2e']).map((s) => `dist/test/${s}/**/*.test.js`);
+step('mocha: ' + globs.join(' '), bin('mocha'), ['--reporter', path.join(root, 'scripts', 'summary-reporter.js'), '--timeout', '30000', ...globs]);
