@@ -8,6 +8,7 @@ import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../er
 import { Transport, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
 import { check } from '../validate';
 import { encodeAttachedData, type AttachedData, type AttachedDataShape } from './attached-data';
+import { TokenCheck } from './inbound';
 import { readQueueAnswer, type QueueEnvelope } from './parse';
 import { createInteractionSchema, deleteInteractionSchema } from './schemas';
 
@@ -52,6 +53,8 @@ export interface Answered<T> {
 
 export class DiyalogQueueClient {
   readonly transport: Transport;
+  /** The same token checked on inbound requests (`diyalog-interaction-in`). */
+  readonly tokenCheck: TokenCheck;
 
   constructor(
     private readonly settings: QueueSettings,
@@ -64,6 +67,7 @@ export class DiyalogQueueClient {
       ...transportOptions,
       secrets: () => [settings.authToken ?? '', ...(transportOptions.secrets?.() ?? [])],
     });
+    this.tokenCheck = new TokenCheck(settings.authToken);
   }
 
   private headers(json: boolean): Record<string, string> {

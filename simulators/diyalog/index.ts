@@ -35,6 +35,11 @@ export type { SimInteraction, WaitingCustomer, QueueSettings, ApiSettings } from
 export const DEMO_ACCESS_KEY_ID = 'AK-7f3e21';
 export const DEMO_ACCESS_KEY_SECRET = 'demo-secret-key';
 
+/** Config node type → credentials the simulator accepts by default (used by the demo). */
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = {
+  'diyalog-api-config': { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET },
+};
+
 export interface DiyalogSimulatorOptions extends SimulatorOptions {
   /** Base path of the queueing-service role (default `/queue`). */
   queuePath?: string;

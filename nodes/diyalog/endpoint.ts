@@ -1,0 +1,271 @@
+/**
+ * The HTTP side of `diyalog-interaction-in`: one dispatcher per Node-RED HTTP node app
+ * (`RED.httpNode`, so httpNodeRoot and httpNodeAuth apply; httpNodeMiddleware is applied here
+ * as core `http in` does), mounted once, with a map from base path to endpoint. A node adds
+ * its endpoint on start and removes it on close, so a redeploy never leaves a stale route
+ * and no Express stack surgery is needed. Each endpoint keeps its pending responses in a map
+ * keyed by a request id that the msg carries; `respond()` answers exactly that request, once.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  MAX_INBOUND_BODY,
+  RESPONSE_CONTENT_TYPE,
+  failureEnvelope,
+  interactionIdFromSegment,
+  normaliseCreateInteraction,
+  parseCreateInteraction,
+  type TokenCheck,
+} from '../../lib/diyalog';
+
+export type InteractionKind = 'create' | 'delete';
+
+/** What a msg from `diyalog-interaction-in` carries so the response node can answer it. */
+export interface Carrier {
+  node: string;
+  request: number;
+  kind: InteractionKind;
+}
+
+export const CARRIER = '_diyalog';
+
+export function isCarrier(v: unknown): v is Carrier {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return typeof c.node === 'string' && typeof c.request === 'number' && (c.kind === 'create' || c.kind === 'delete');
+}
+
+type Req = IncomingMessage & { path?: string; body?: unknown; _body?: boolean };
+type Next = (err?: unknown) => void;
+export type Middleware = (req: Req, res: ServerResponse, next: Next) => void;
+
+export function write(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+  if (res.headersSent || res.writableEnded) return;
+  res.writeHead(status, { 'Content-Type': RESPONSE_CONTENT_TYPE, 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+const UNAUTHORIZED = failureEnvelope('Auth-Token header is missing or wrong');
+const NO_ROUTE = failureEnvelope('no such route; use <path>/CreateInteraction or <path>/<interactionId>');
+const TOO_LARGE = failureEnvelope(`request body is larger than ${MAX_INBOUND_BODY / 1024} KB`);
+
+interface Pending {
+  res: ServerResponse;
+  timer: NodeJS.Timeout;
+}
+
+export interface EndpointOptions {
+  nodeId: string;
+  base: string;
+  responseTimeout: number;
+  token: TokenCheck | null;
+  /** Hands a parsed request to the flow. */
+  emit(kind: InteractionKind, payload: Record<string, unknown>, request: number): void;
+  /** Called when the flow did not answer in time. */
+  onTimeout?(request: number): void;
+}
+
+export class Endpoint {
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private readonly timeoutText: string;
+  private closed = false;
+
+  constructor(readonly opts: EndpointOptions) {
+    this.timeoutText = failureEnvelope(`no answer from the flow within ${opts.responseTimeout} ms`);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** `segment` is what follows `<base>/` ('' for the base itself). */
+  handle(req: Req, res: ServerResponse, segment: string): void {
+    if (this.closed) return write(res, 503, failureEnvelope('the endpoint is stopping'));
+    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return write(res, 401, UNAUTHORIZED);
+    if (segment === 'CreateInteraction') {
+      if (req.method !== 'POST') return write(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on CreateInteraction`), { Allow: 'POST' });
+      return this.readCreate(req, res);
+    }
+    if (segment === '') {
+      if (req.method === 'DELETE') return write(res, 400, failureEnvelope('interaction id is empty'));
+      return write(res, 404, NO_ROUTE);
+    }
+    if (req.method !== 'DELETE') return write(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on an interaction`), { Allow: 'DELETE' });
+    const id = interactionIdFromSegment(segment);
+    if (!id.ok) return write(res, 400, failureEnvelope(id.message));
+    this.accept('delete', { interactionId: id.value }, res);
+  }
+
+  /** A path deeper under the base: checked like any other request, then 404. */
+  notFound(req: Req, res: ServerResponse): void {
+    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return write(res, 401, UNAUTHORIZED);
+    write(res, 404, NO_ROUTE);
+  }
+
+  private readCreate(req: Req, res: ServerResponse): void {
+    // A middleware (httpNodeMiddleware) may already have read the body.
+    if (req._body === true || (req.body !== undefined && req.readableEnded)) {
+      const b = req.body;
+      const parsed = typeof b === 'string' ? parseCreateInteraction(b, req.headers['content-type']) : Buffer.isBuffer(b) ? parseCreateInteraction(b.toString('utf8'), req.headers['content-type']) : normaliseCreateInteraction(b);
+      if (!parsed.ok) return write(res, 400, failureEnvelope(parsed.message));
+      return this.accept('create', parsed.value, res);
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_INBOUND_BODY) {
+      req.resume();
+      return write(res, 400, TOO_LARGE, { Connection: 'close' });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      if (size > MAX_INBOUND_BODY) {
+        refused = true;
+        chunks.length = 0;
+        write(res, 400, TOO_LARGE, { Connection: 'close' });
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const parsed = parseCreateInteraction(text, req.headers['content-type']);
+      if (!parsed.ok) return write(res, 400, failureEnvelope(parsed.message));
+      this.accept('create', parsed.value, res);
+    });
+    req.on('error', () => {
+      refused = true;
+    });
+  }
+
+  private accept(kind: InteractionKind, payload: Record<string, unknown>, res: ServerResponse): void {
+    const request = ++this.seq;
+    const timer = setTimeout(this.expire, this.opts.responseTimeout, request);
+    this.pending.set(request, { res, timer });
+    this.opts.emit(kind, payload, request);
+  }
+
+  private readonly expire = (request: number): void => {
+    const p = this.pending.get(request);
+    if (!p) return;
+    this.pending.delete(request);
+    write(p.res, 504, this.timeoutText);
+    this.opts.onTimeout?.(request);
+  };
+
+  /** Answers one pending request; false when it was already answered or timed out. */
+  respond(request: number, status: number, text: string): boolean {
+    const p = this.pending.get(request);
+    if (!p) return false;
+    this.pending.delete(request);
+    clearTimeout(p.timer);
+    write(p.res, status, text);
+    return true;
+  }
+
+  /** Releases every pending request (503) and its timer. */
+  close(): void {
+    this.closed = true;
+    const text = failureEnvelope('the endpoint was stopped before the flow answered');
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      write(p.res, 503, text);
+    }
+    this.pending.clear();
+  }
+}
+
+function pathOf(req: Req): string {
+  if (typeof req.path === 'string') return req.path;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** One per HTTP node app: finds the endpoint of a request by its base path. */
+export class Dispatcher {
+  private readonly routes = new Map<string, Endpoint>();
+
+  constructor(private readonly middleware: Middleware[]) {}
+
+  add(ep: Endpoint): boolean {
+    if (this.routes.has(ep.opts.base)) return false;
+    this.routes.set(ep.opts.base, ep);
+    return true;
+  }
+
+  remove(ep: Endpoint): void {
+    if (this.routes.get(ep.opts.base) === ep) this.routes.delete(ep.opts.base);
+  }
+
+  owner(base: string): Endpoint | undefined {
+    return this.routes.get(base);
+  }
+
+  readonly handle = (req: Req, res: ServerResponse, next: Next): void => {
+    if (this.routes.size === 0) return next();
+    const path = pathOf(req);
+    let ep = this.routes.get(path);
+    let segment = '';
+    if (!ep) {
+      const slash = path.lastIndexOf('/');
+      ep = slash > 0 ? this.routes.get(path.slice(0, slash)) : undefined;
+      segment = path.slice(slash + 1);
+      if (!ep) {
+        // Deeper paths under a base: a 404 envelope rather than someone else's route.
+        for (const [base, e] of this.routes) {
+          if (path.startsWith(base + '/')) return this.run(req, res, next, () => e.notFound(req, res));
+        }
+        return next();
+      }
+    }
+    if (this.middleware.length === 0) return ep.handle(req, res, segment);
+    const target = ep;
+    this.run(req, res, next, () => target.handle(req, res, segment));
+  };
+
+  private run(req: Req, res: ServerResponse, next: Next, fn: () => void): void {
+    const mw = this.middleware;
+    if (mw.length === 0) return fn();
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err) return next(err);
+      if (i >= mw.length) return fn();
+      const m = mw[i++];
+      try {
+        m(req, res, step);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  }
+}
+
+/** The dispatcher of an HTTP node app, mounted on first use. */
+const dispatchers = new WeakMap<object, Dispatcher>();
+
+export function dispatcherFor(app: { use(fn: unknown): void }, settings: Record<string, unknown>): Dispatcher {
+  let d = dispatchers.get(app);
+  if (!d) {
+    const m = settings.httpNodeMiddleware;
+    const list = typeof m === 'function' ? [m as Middleware] : Array.isArray(m) ? (m.filter((x) => typeof x === 'function') as Middleware[]) : [];
+    d = new Dispatcher(list);
+    app.use(d.handle);
+    dispatchers.set(app, d);
+  }
+  return d;
+}
+
+/** `/diyalog/`, `diyalog` → `/diyalog`; null for an empty or root path. */
+export function normaliseBase(path: unknown): string | null {
+  if (typeof path !== 'string') return null;
+  let p = path.trim();
+  if (!p.startsWith('/')) p = '/' + p;
+  p = p.replace(/\/+$/, '');
+  if (p === '' || p === '/') return null;
+  return p;
+}
