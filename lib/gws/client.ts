@@ -98,7 +98,8 @@ export class GwsClient {
     this.session = new GwsSession({ ...sessionOptions, url: settings.url, username: settings.username, password: settings.password, transport });
   }
 
-  private configured(op: string): void {
+  /** Throws NOT_CONFIGURED when url or a credential is missing. */
+  configured(op: string): void {
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
     if (!this.settings.username) throw notConfigured(VENDOR, op, 'username');
     if (!this.settings.password) throw notConfigured(VENDOR, op, 'password');

@@ -98,6 +98,9 @@ const DEFAULT_USERS = [
   { userName: 'agent07', password: 'secret', id: '5b7e19a2c0d34f88', firstName: 'Bo', lastName: 'Chan' },
 ];
 
+/** Config node type → credentials the simulator accepts by default (used by the demo). */
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'gws-config': { username: 'agent01', password: 'secret' } };
+
 const PROCESSING_CAPS = ['Complete', 'PlaceInQueue', 'AttachUserData', 'UpdateUserData', 'DeleteUserData', 'PlaceInWorkbin', 'Transfer'];
 /** Operations the seed answers with `{"status":"ok"}` / `{"status":"error","errorDescription"}`. */
 const SEED_STYLE = new Set(['Accept', 'Reject', 'PlaceInQueue', 'UpdateUserData', 'AttachUserData', 'DeleteUserData', 'PlaceInWorkbin', 'GetWorkbinContent']);
