@@ -21,6 +21,8 @@ export { VirtualQState } from './state';
 export type { Waiter, Line, LineGroup, CallCenter, WaiterState } from './state';
 
 export const DEFAULT_API_KEY = 'sim-virtualq-key';
+/** Credentials of `virtualq-config` that the demo (`npm start`) sets for the example flows. */
+export const DEMO_CREDENTIALS: Record<string, string> = { apiKey: DEFAULT_API_KEY };
 export const MEDIA_TYPE = 'application/vnd.api+json; charset=utf-8';
 
 export interface VirtualQSwitches {
