@@ -1,0 +1,259 @@
+/** The shared transport against real loopback servers: retries, timeouts, TLS, proxies, caps, redaction. */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CcError } from '../../lib/errors';
+import { Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
+import { SimServer, sendJson } from '../../simulators/common';
+
+function echo(): SimServer {
+  return new SimServer('echo', (req, res) => sendJson(res, 200, { method: req.method, path: req.path, query: req.rawQuery, body: req.body }));
+}
+
+describe('transport', function () {
+  this.timeout(20000);
+  let srv: SimServer;
+  let t: Transport;
+  before(async () => {
+    srv = echo();
+    await srv.listen();
+    t = new Transport({ vendor: 'Test', baseUrl: srv.url + '/api/', timeout: 2000, retryBaseMs: 5, secrets: () => ['s3cr3t-value'] });
+  });
+  after(async () => {
+    t.close();
+    await srv.close();
+  });
+  afterEach(() => {
+    srv.clearFaults();
+    srv.clearRequests();
+  });
+
+  it('joins base URL and path and encodes query values (a + stays a +)', async () => {
+    const r = await t.request({ operation: 'op', method: 'GET', path: '/items', query: { phone: '+49 30', skip: undefined, n: 3 } });
+    assert.equal(r.status, 200);
+    assert.equal(srv.requests[0].path, '/api/items');
+    assert.equal(srv.requests[0].rawQuery, 'phone=%2B49%2030&n=3');
+    assert.equal(srv.requests[0].query.phone, '+49 30');
+  });
+
+  it('retries idempotent requests on 502/503/504 and network errors, not others', async () => {
+    srv.addFault({ status: 503, times: 1 });
+    srv.addFault({ status: 502, times: 1 });
+    const r = await t.request({ operation: 'op', method: 'GET', path: '/x', retry: 'idempotent' });
+    assert.equal(r.status, 200);
+    assert.equal(srv.requests.length, 3);
+    srv.clearRequests();
+    srv.addFault({ drop: true, times: 1 });
+    assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/x', retry: 'idempotent' })).status, 200);
+    assert.equal(srv.requests.length, 2);
+    srv.clearRequests();
+    srv.addFault({ status: 500, times: 1 });
+    assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/x', retry: 'idempotent' })).status, 500);
+    srv.addFault({ status: 503, times: 1 });
+    assert.equal((await t.request({ operation: 'op', method: 'POST', path: '/x', retry: 'none' })).status, 503);
+    srv.addFault({ status: 503, times: 1 });
+    assert.equal((await t.request({ operation: 'op', method: 'POST', path: '/x', retry: 'unprocessed' })).status, 503);
+    assert.equal(srv.requests.length, 3);
+  });
+
+  it('bounds the attempts and waits as Retry-After says', async () => {
+    srv.addFault({ status: 429, headers: { 'retry-after': '1' } });
+    const t0 = Date.now();
+    const r = await t.request({ operation: 'op', method: 'GET', path: '/x', retry: 'idempotent' });
+    assert.equal(r.status, 429);
+    assert.equal(srv.requests.length, 3);
+    assert.ok(Date.now() - t0 >= 1900, 'waited for Retry-After twice');
+    assert.equal(parseRetryAfter('2'), 2000);
+    assert.ok((parseRetryAfter(new Date(Date.now() + 5000).toUTCString()) ?? 0) > 3000);
+  });
+
+  it('times out with TIMEOUT, per transport and per request', async () => {
+    srv.addFault({ delayMs: 500, times: 1 });
+    await assert.rejects(
+      t.request({ operation: 'op', method: 'GET', path: '/x', timeout: 100 }),
+      (e: CcError) => e.code === 'TIMEOUT' && /100 ms/.test(e.message),
+    );
+  });
+
+  it('reports a refused connection as NETWORK with the secret redacted from the message', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const bad = new Transport({ vendor: 'Test', baseUrl: `http://user:s3cr3t-value@127.0.0.1:${port}`, timeout: 1000, secrets: () => ['s3cr3t-value'] });
+    await assert.rejects(bad.request({ operation: 'op', method: 'GET', path: '/?key=s3cr3t-value' }), (e: CcError) => {
+      assert.equal(e.code, 'NETWORK');
+      assert.ok(!JSON.stringify({ m: e.message, s: e.stack, d: e.detail }).includes('s3cr3t-value'));
+      return true;
+    });
+    bad.close();
+  });
+
+  it('keeps sockets in flight at or under maxSockets, queueing the rest', async () => {
+    let open = 0;
+    let most = 0;
+    const slow = new SimServer('slow', async (_req, res) => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((r) => setTimeout(r, 30));
+      open--;
+      sendJson(res, 200, {});
+    });
+    await slow.listen();
+    const capped = new Transport({ vendor: 'Test', baseUrl: slow.url, timeout: 5000, maxSockets: 3 });
+    const all = await Promise.all(Array.from({ length: 20 }, () => capped.request({ operation: 'op', method: 'GET', path: '/' })));
+    assert.equal(all.length, 20);
+    assert.ok(most <= 3 && most >= 2, `most concurrent: ${most}`);
+    capped.close();
+    await slow.close();
+  });
+
+  it('fails requests after close() with NETWORK and leaves no socket', async () => {
+    const c = new Transport({ vendor: 'Test', baseUrl: srv.url, timeout: 5000 });
+    await c.request({ operation: 'op', method: 'GET', path: '/' });
+    srv.addFault({ delayMs: 2000, times: 1 });
+    const pending = c.request({ operation: 'op', method: 'GET', path: '/' });
+    setTimeout(() => c.close(), 50);
+    await assert.rejects(pending, (e: CcError) => e.code === 'NETWORK' && /closed/.test(e.message));
+    await assert.rejects(c.request({ operation: 'op', method: 'GET', path: '/' }), (e: CcError) => e.code === 'NETWORK');
+  });
+
+  it('redacts secrets and strips credential headers', () => {
+    assert.equal(redact('key=abc123 and %2Babc', ['abc123']), 'key=*** and %2Babc');
+    assert.equal(redact('http://me:pw@host/x', []), 'http://***:***@host/x');
+    assert.deepEqual(safeHeaders({ 'Set-Cookie': ['a=1'], 'X-Api-Key': 'k', 'Content-Type': 'text/plain', 'X-CSRF-Token': 't' }), {
+      'content-type': 'text/plain',
+    });
+  });
+});
+
+describe('transport: proxies', function () {
+  this.timeout(10000);
+  let target: SimServer;
+  let proxy: http.Server;
+  const seen: string[] = [];
+  before(async () => {
+    target = echo();
+    await target.listen();
+    proxy = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers['proxy-authorization'] ?? ''}`);
+      const u = new URL(req.url ?? '');
+      const up = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    proxy.on('connect', (req, socket) => {
+      seen.push(`CONNECT ${req.url} ${req.headers['proxy-authorization'] ?? ''}`);
+      const [h, p] = String(req.url).split(':');
+      const up = net.connect(Number(p), h, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.pipe(socket);
+        socket.pipe(up);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  });
+  after(async () => {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+    await target.close();
+  });
+
+  it('tunnels through a configured proxy (with credentials) unless its no-proxy list bypasses it', async () => {
+    const purl = `http://u:p@127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const t = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl } });
+    assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/via' })).status, 200);
+    t.close();
+    // hpagent tunnels through CONNECT (as core Node-RED's http request node does), with the proxy credentials.
+    assert.equal(seen.at(-1), `CONNECT ${target.url.replace('http://', '')} Basic ${Buffer.from('u:p').toString('base64')}`);
+    const n = seen.length;
+    const t2 = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl, noProxy: ['127.0.0.1'] } });
+    await t2.request({ operation: 'op', method: 'GET', path: '/direct' });
+    t2.close();
+    assert.equal(seen.length, n);
+  });
+
+  it('resolves HTTP_PROXY / HTTPS_PROXY / NO_PROXY per URL', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.HTTP_PROXY = 'http://p:1';
+      process.env.HTTPS_PROXY = 'http://ps:2';
+      process.env.NO_PROXY = '.internal.example,localhost:8080';
+      assert.equal(proxyFor(new URL('http://a.example/')), 'http://p:1');
+      assert.equal(proxyFor(new URL('https://a.example/')), 'http://ps:2');
+      assert.equal(proxyFor(new URL('https://x.internal.example/')), undefined);
+      assert.equal(proxyFor(new URL('http://localhost:8080/')), undefined);
+      assert.equal(proxyFor(new URL('http://localhost:9090/')), 'http://p:1');
+      assert.equal(bypasses(new URL('http://anything/'), ['*']), true);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe('transport: TLS', function () {
+  this.timeout(20000);
+  let dir: string;
+  let server: https.Server;
+  let url: string;
+  let cert: Buffer;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = fs.readFileSync(path.join(dir, 'cert.pem'));
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert }, (_req, res) => res.end('{"ok":true}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verifies certificates by default (a self-signed one is NETWORK)', async () => {
+    const t = new Transport({ vendor: 'Test', baseUrl: url, timeout: 2000 });
+    await assert.rejects(
+      t.request({ operation: 'op', method: 'GET', path: '/' }),
+      (e: CcError) => e.code === 'NETWORK' && /self.signed|certificate/i.test(e.message),
+    );
+    t.close();
+  });
+  it('trusts a custom CA, or skips verification only when told to', async () => {
+    const withCa = new Transport({ vendor: 'Test', baseUrl: url, timeout: 2000, tls: { ca: cert } });
+    assert.equal((await withCa.request({ operation: 'op', method: 'GET', path: '/' })).text, '{"ok":true}');
+    withCa.close();
+    const noVerify = new Transport({ vendor: 'Test', baseUrl: url, timeout: 2000, tls: { rejectUnauthorized: false } });
+    assert.equal((await noVerify.request({ operation: 'op', method: 'GET', path: '/' })).status, 200);
+    noVerify.close();
+  });
+});
