@@ -240,6 +240,14 @@ export class GwsSession {
    * CSRF refusal that a refresh could not cure); the caller classifies it.
    */
   async request(req: SessionRequest): Promise<HttpResponse> {
+    try {
+      return await this.send(req);
+    } catch (err) {
+      throw forOperation(err, req.operation);
+    }
+  }
+
+  private async send(req: SessionRequest): Promise<HttpResponse> {
     await this.open(req.operation, req.signal);
     const mutating = req.method !== 'GET';
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
@@ -471,6 +479,21 @@ export class GwsSession {
     this.transport.close();
     this.stateListeners.clear();
   }
+}
+
+/** A failure of a shared step (e.g. the session bootstrap) named after the request that met it. */
+function forOperation(err: unknown, operation: string): unknown {
+  if (!(err instanceof CcError) || err.operation === operation) return err;
+  return new CcError({
+    code: err.code,
+    vendor: err.vendor,
+    operation,
+    message: err.message.replace(`${err.vendor} ${err.operation}: `, ''),
+    status: err.status,
+    detail: err.detail,
+    field: err.field,
+    answer: err.answer,
+  });
 }
 
 function classifySafe(operation: string, res: HttpResponse): ReturnType<typeof classify>['answer'] | undefined {
