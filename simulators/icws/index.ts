@@ -570,3 +570,6 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
   }
   return sim;
 }
+
+/** The simulator's default credentials, for the demo (`npm start`) and the examples. */
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'icws-config': { username: 'agent1', password: 'agent1-secret' } };

@@ -1,0 +1,74 @@
+/**
+ * ICWS answers → contract results and errors (vendors/icws.md §5). The one place where an
+ * ICWS status becomes an error code; match on status and errorId/errorCode, never on text.
+ */
+import { CcError, type ErrorCode, type VendorAnswer } from '../errors';
+import { parseJsonOrText, safeHeaders, type HttpResponse } from '../http';
+
+export const VENDOR = 'ICWS';
+
+/** Session secrets beside the contract's list: the session id travels in these too. */
+const SESSION_HEADERS = ['inin-icws-session-id', 'location'];
+
+export interface IcwsErrorBody {
+  errorId?: string;
+  errorCode?: number;
+  message?: string;
+  alternateHostList?: string[];
+}
+
+export function errorBody(body: unknown): IcwsErrorBody {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const b = body as Record<string, unknown>;
+  const out: IcwsErrorBody = {};
+  if (typeof b.errorId === 'string') out.errorId = b.errorId;
+  if (typeof b.errorCode === 'number') out.errorCode = b.errorCode;
+  if (typeof b.message === 'string') out.message = b.message;
+  if (Array.isArray(b.alternateHostList)) out.alternateHostList = b.alternateHostList.filter((h): h is string => typeof h === 'string' && h.length > 0);
+  return out;
+}
+
+/** The answer as `msg.vendor` shows it: no cookie, CSRF token or session id. */
+export function icwsVendorAnswer(res: HttpResponse): VendorAnswer {
+  return { status: res.status, headers: safeHeaders(res.headers, SESSION_HEADERS), body: parseJsonOrText(res.text) };
+}
+
+export const AUTH_FAILURE_ID = 'error.request.connection.authenticationFailure';
+export const AUTH_FAILURE_CODE = -2147221503;
+
+/** Code for a failed session request (after the one repeat a 401/503 gets). */
+export function codeFor(operation: string, status: number, body: IcwsErrorBody): ErrorCode {
+  if (operation === 'connect' && status === 400 && (body.errorId === AUTH_FAILURE_ID || body.errorCode === AUTH_FAILURE_CODE)) return 'AUTH_FAILED';
+  if (status === 401 || status === 403) return 'AUTH_FAILED';
+  // Dialer: "no call to disposition / no preview pending" — the agent is not in a state for it.
+  if (status === 404) return operation === 'setStatus' ? 'NOT_FOUND' : 'CONFLICT';
+  if (status === 429) return 'RATE_LIMITED';
+  return 'VENDOR_ERROR';
+}
+
+const HINTS: Partial<Record<number, string>> = {
+  401: 'the session was refused again after reconnecting',
+  403: 'no Dialer licence or a missing right (e.g. Logon Campaign)',
+  404: 'the agent has no Dialer call (or no preview call) for this',
+  429: 'rate limited after retries',
+};
+
+export function icwsError(operation: string, res: HttpResponse, redact: (s: string) => string): CcError {
+  const answer = icwsVendorAnswer(res);
+  const body = errorBody(answer.body);
+  const code = codeFor(operation, res.status, body);
+  const own = body.message ? redact(body.message) : undefined;
+  const parts = [own ?? (typeof answer.body === 'string' && answer.body.trim() ? redact(answer.body.trim().slice(0, 160)) : `HTTP ${res.status}`)];
+  const id = body.errorId ?? (body.errorCode !== undefined ? String(body.errorCode) : undefined);
+  const meta = [`HTTP ${res.status}`, id].filter(Boolean).join(', ');
+  const hint = code === 'AUTH_FAILED' && operation === 'connect' ? 'check user name and password' : HINTS[res.status];
+  const message = `${parts[0]} (${meta})${hint ? `: ${hint}` : ''}`;
+  return new CcError({ code, vendor: VENDOR, operation, status: res.status, message, detail: own, answer });
+}
+
+/** Dialer/status answers are JSON objects or empty: `{ok: true, ...fields}`. */
+export function okPayload(res: HttpResponse): Record<string, unknown> {
+  const body = parseJsonOrText(res.text);
+  if (body && typeof body === 'object' && !Array.isArray(body)) return { ...(body as Record<string, unknown>), ok: true };
+  return { ok: true };
+}

@@ -1,0 +1,224 @@
+/**
+ * The ICWS Dialer client (CONTRACT.md 2.3, vendors/icws.md §3): every `icws-dialer` operation
+ * as a typed method on top of one IcwsSession. Input is checked before anything is sent
+ * (INVALID_INPUT / CONFLICT name the field or the missing pop); answers become `{ok: true,
+ * ...body}` or a contract error.
+ */
+import { CcError, invalidInput, notConfigured, type VendorAnswer } from '../errors';
+import type { HttpResponse } from '../http';
+import { check } from '../validate';
+import { VENDOR, icwsError, icwsVendorAnswer, okPayload } from './answer';
+import { SKIP_LABEL } from './messages';
+import { IcwsSession, type IcwsSessionOptions, type RequestOptions } from './session';
+import { toEpochSeconds } from './time';
+
+export const OPERATIONS = ['logIn', 'logOff', 'readyForCalls', 'requestBreak', 'endBreak', 'disposition', 'placePreviewCall', 'updateCallData', 'setStatus'] as const;
+export type IcwsOperation = (typeof OPERATIONS)[number];
+
+export interface IcwsResult {
+  payload: Record<string, unknown>;
+  vendor: VendorAnswer;
+}
+
+export interface LogInParams {
+  campaignId?: string | number;
+}
+export interface CampaignsParams {
+  campaignIds?: Array<string | number>;
+}
+export interface DispositionParams {
+  label: string;
+  scheduledTime?: string | number | Date;
+  scheduledAgent?: string;
+  callAttributes?: Record<string, string>;
+}
+export interface PlacePreviewParams {
+  callAttributes?: Record<string, string>;
+}
+export interface UpdateCallDataParams {
+  callId?: string | number;
+  campaignId?: string | number;
+  callAttributes: Record<string, string>;
+}
+export interface SetStatusParams {
+  statusId: string;
+  userId?: string;
+}
+
+const id = { anyOf: [{ type: 'string', minLength: 1, pattern: '\\S' }, { type: 'number' }] };
+const attributes = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const schemas: Record<IcwsOperation, object> = {
+  logIn: { type: 'object', properties: { campaignId: id } },
+  logOff: { type: 'object', properties: { campaignIds: { type: 'array', items: id } } },
+  readyForCalls: { type: 'object', properties: { campaignIds: { type: 'array', items: id } } },
+  requestBreak: { type: 'object' },
+  endBreak: { type: 'object' },
+  disposition: {
+    type: 'object',
+    required: ['label'],
+    properties: { label: { type: 'string', minLength: 1, pattern: '\\S' }, scheduledAgent: { type: 'string', minLength: 1, pattern: '\\S' }, callAttributes: attributes },
+  },
+  placePreviewCall: { type: 'object', properties: { callAttributes: attributes } },
+  updateCallData: { type: 'object', required: ['callAttributes'], properties: { callId: id, campaignId: id, callAttributes: attributes } },
+  setStatus: { type: 'object', required: ['statusId'], properties: { statusId: { type: 'string', minLength: 1, pattern: '\\S' }, userId: { type: 'string', minLength: 1, pattern: '\\S' } } },
+};
+
+const PATHS: Record<Exclude<IcwsOperation, 'setStatus'>, string> = {
+  logIn: 'dialer/log-in',
+  logOff: 'dialer/log-off',
+  readyForCalls: 'dialer/ready-for-calls',
+  requestBreak: 'dialer/request-break',
+  endBreak: 'dialer/end-break',
+  disposition: 'dialer/disposition',
+  placePreviewCall: 'dialer/place-preview-call',
+  updateCallData: 'dialer/update-call-data',
+};
+
+export class IcwsClient {
+  readonly session: IcwsSession;
+
+  constructor(private settings: IcwsSessionOptions) {
+    this.session = new IcwsSession(settings);
+  }
+
+  /** Runs one operation by name (the node's `operation`); params as the node resolved them. */
+  run(operation: IcwsOperation, params: Record<string, unknown>, o: RequestOptions = {}): Promise<IcwsResult> {
+    switch (operation) {
+      case 'logIn':
+        return this.logIn(params as LogInParams, o);
+      case 'logOff':
+        return this.logOff(params as CampaignsParams, o);
+      case 'readyForCalls':
+        return this.readyForCalls(params as CampaignsParams, o);
+      case 'requestBreak':
+        return this.requestBreak(o);
+      case 'endBreak':
+        return this.endBreak(o);
+      case 'disposition':
+        return this.disposition(params as unknown as DispositionParams, o);
+      case 'placePreviewCall':
+        return this.placePreviewCall(params as PlacePreviewParams, o);
+      case 'updateCallData':
+        return this.updateCallData(params as unknown as UpdateCallDataParams, o);
+      case 'setStatus':
+        return this.setStatus(params as unknown as SetStatusParams, o);
+      default:
+        return Promise.reject(invalidInput(VENDOR, String(operation), 'operation', `must be one of ${OPERATIONS.join(', ')}`));
+    }
+  }
+
+  async logIn(p: LogInParams = {}, o?: RequestOptions): Promise<IcwsResult> {
+    this.validate('logIn', p);
+    return this.dialer('logIn', p.campaignId !== undefined ? { campaignId: String(p.campaignId) } : {}, o);
+  }
+
+  /** Omitted or empty `campaignIds` = leave Dialer entirely, sent as `{"campaignIds":[]}`. */
+  async logOff(p: CampaignsParams = {}, o?: RequestOptions): Promise<IcwsResult> {
+    this.validate('logOff', p);
+    return this.dialer('logOff', { campaignIds: (p.campaignIds ?? []).map(String) }, o);
+  }
+
+  async readyForCalls(p: CampaignsParams = {}, o?: RequestOptions): Promise<IcwsResult> {
+    this.validate('readyForCalls', p);
+    return this.dialer('readyForCalls', p.campaignIds?.length ? { campaignIds: p.campaignIds.map(String) } : {}, o);
+  }
+
+  async requestBreak(o?: RequestOptions): Promise<IcwsResult> {
+    return this.dialer('requestBreak', {}, o);
+  }
+
+  async endBreak(o?: RequestOptions): Promise<IcwsResult> {
+    return this.dialer('endBreak', {}, o);
+  }
+
+  async disposition(p: DispositionParams, o?: RequestOptions): Promise<IcwsResult> {
+    const op = 'disposition';
+    this.validate(op, p);
+    const call = this.session.knownCall;
+    if (call?.labels) {
+      const skipOk = p.label === SKIP_LABEL && call.preview && call.allowSkip;
+      if (!call.labels.includes(p.label) && !skipOk) {
+        throw invalidInput(VENDOR, op, 'label', `"${p.label}" is not a disposition of the current call (${call.labels.map((l) => `"${l}"`).join(', ') || 'none offered'})`);
+      }
+    }
+    const body: Record<string, unknown> = { label: p.label };
+    if (p.scheduledTime !== undefined) {
+      const t = toEpochSeconds(p.scheduledTime);
+      if ('problem' in t) throw invalidInput(VENDOR, op, 'scheduledTime', t.problem);
+      body.scheduledTime = t.seconds;
+    }
+    if (p.scheduledAgent !== undefined) {
+      if (body.scheduledTime === undefined) throw invalidInput(VENDOR, op, 'scheduledAgent', 'needs scheduledTime');
+      body.scheduledAgent = p.scheduledAgent;
+    }
+    if (p.callAttributes !== undefined) body.callAttributes = p.callAttributes;
+    return this.dialer(op, body, o);
+  }
+
+  async placePreviewCall(p: PlacePreviewParams = {}, o?: RequestOptions): Promise<IcwsResult> {
+    const op = 'placePreviewCall';
+    this.validate(op, p);
+    const call = this.session.knownCall;
+    if (!call || !call.preview || call.callPlaced) {
+      throw new CcError({
+        code: 'CONFLICT',
+        vendor: VENDOR,
+        operation: op,
+        message: call?.preview ? 'the preview call was already placed' : 'no preview call is pending (no previewPop data pop seen for the current call)',
+      });
+    }
+    return this.dialer(op, p.callAttributes !== undefined ? { callAttributes: p.callAttributes } : {}, o);
+  }
+
+  /** `callId` / `campaignId` default to the last data pop's `interactionId` / `campaignId`. */
+  async updateCallData(p: UpdateCallDataParams, o?: RequestOptions): Promise<IcwsResult> {
+    const op = 'updateCallData';
+    this.validate(op, p);
+    const call = this.session.knownCall ?? this.session.lastCall;
+    const callId = p.callId !== undefined ? String(p.callId) : call?.interactionId;
+    const campaignId = p.campaignId !== undefined ? String(p.campaignId) : call?.campaignId;
+    if (!callId) throw invalidInput(VENDOR, op, 'callId', 'is required (no data pop seen to take it from)');
+    if (!campaignId) throw invalidInput(VENDOR, op, 'campaignId', 'is required (no data pop seen to take it from)');
+    return this.dialer(op, { callId, campaignId, callAttributes: p.callAttributes }, o);
+  }
+
+  /** `PUT /status/user-statuses/{userId}` for the session's user unless `userId` is given. */
+  async setStatus(p: SetStatusParams, o?: RequestOptions): Promise<IcwsResult> {
+    const op = 'setStatus';
+    this.validate(op, p);
+    this.configured(op);
+    const body = { statusId: p.statusId };
+    let userId = p.userId ?? '';
+    // The session's own user id is known for sure once it is open (the connect answer says it).
+    const res = await this.session.request(op, 'PUT', (own) => `status/user-statuses/${encodeURIComponent((userId = p.userId ?? own))}`, body, o);
+    return this.answer(op, res, { ...body, userId });
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  private validate(op: IcwsOperation, p: object): void {
+    check(VENDOR, op, schemas[op], p ?? {});
+  }
+
+  private configured(op: string): void {
+    const s = this.settings;
+    if (!s.url) throw notConfigured(VENDOR, op, 'url');
+    if (!s.username) throw notConfigured(VENDOR, op, 'username');
+    if (!s.password) throw notConfigured(VENDOR, op, 'password');
+  }
+
+  private async dialer(op: Exclude<IcwsOperation, 'setStatus'>, body: Record<string, unknown>, o?: RequestOptions): Promise<IcwsResult> {
+    this.configured(op);
+    const res = await this.session.request(op, 'POST', PATHS[op], body, o);
+    return this.answer(op, res, body);
+  }
+
+  private answer(op: IcwsOperation, res: HttpResponse, sent: Record<string, unknown>): IcwsResult {
+    if (res.status < 200 || res.status >= 300) throw icwsError(op, res, (s) => this.session.transport.redact(s));
+    this.session.remember(op, sent);
+    return { payload: okPayload(res), vendor: icwsVendorAnswer(res) };
+  }
+}
