@@ -21,8 +21,8 @@ export { VirtualQState } from './state';
 export type { Waiter, Line, LineGroup, CallCenter, WaiterState } from './state';
 
 export const DEFAULT_API_KEY = 'sim-virtualq-key';
-/** Credentials of `virtualq-config` that the demo (`npm start`) sets for the example flows. */
-export const DEMO_CREDENTIALS: Record<string, string> = { apiKey: DEFAULT_API_KEY };
+/** Config node type → the credentials the demo (`npm start`) gives it for the example flows. */
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'virtualq-config': { apiKey: DEFAULT_API_KEY } };
 export const MEDIA_TYPE = 'application/vnd.api+json; charset=utf-8';
 
 export interface VirtualQSwitches {
