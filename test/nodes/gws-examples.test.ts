@@ -1,0 +1,164 @@
+/**
+ * The GWS example flows (examples/gws/*.json), all deployed together as `npm start` does, run
+ * against the simulator: only the server URL is pointed at the test's simulator and the debug
+ * nodes are replaced by helper nodes that record what they receive.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { collect, helper, nodeSet, root, sim, waitFor, type TestNode } from '../helpers';
+import type { GwsSimulator } from '../../simulators/gws';
+
+type Json = Record<string, unknown>;
+type NodeModule = (red: unknown) => unknown;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const coreNodes: NodeModule[] = [
+  require('@node-red/nodes/core/common/20-inject.js'),
+  require('@node-red/nodes/core/common/90-comment.js'),
+  require('@node-red/nodes/core/function/10-switch.js'),
+  require('@node-red/nodes/core/function/15-change.js'),
+  require('@node-red/nodes/core/network/21-httprequest.js'),
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * node-red-node-test-helper registers its preloaded `catch` module once per catch node of the
+ * flow, which fails from the second one on; the examples have one catch node per tab.
+ */
+async function loadOnce(nodes: NodeModule[], flow: Json[], credentials: Json): Promise<void> {
+  const h = helper as unknown as { _nodeModules: Record<string, NodeModule> };
+  const orig = h._nodeModules.catch;
+  let registered = false;
+  h._nodeModules.catch = (red) => {
+    if (registered) return undefined;
+    registered = true;
+    return orig(red);
+  };
+  try {
+    await helper.load(nodes as never, flow as never, credentials as never);
+  } finally {
+    h._nodeModules.catch = orig;
+  }
+}
+const DEFAULT_URL = 'http://127.0.0.1:18083';
+
+
+function loadExamples(url: string): { flow: Json[]; byName: Map<string, string> } {
+  const dir = path.join(root, 'examples', 'gws');
+  const seen = new Set<string>();
+  const flow: Json[] = [];
+  const byName = new Map<string, string>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8').split(DEFAULT_URL).join(url);
+    for (const n of JSON.parse(text) as Json[]) {
+      if (seen.has(String(n.id))) continue;
+      seen.add(String(n.id));
+      assert.ok(!('credentials' in n), `${file}: no credentials in example files`);
+      const node = n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n;
+      if (n.name) byName.set(`${file}:${String(n.name)}`, String(n.id));
+      flow.push(node);
+    }
+  }
+  return { flow, byName };
+}
+
+describe('GWS example flows', function () {
+  this.timeout(20000);
+  let s: GwsSimulator;
+
+  before(async () => {
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+  });
+  beforeEach(async () => {
+    s = await sim<GwsSimulator>('gws', { cometdTimeoutMs: 500 });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await s.close();
+  });
+
+  it('every example has a comment node, one shared server node and no credentials', () => {
+    const dir = path.join(root, 'examples', 'gws');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 4);
+    for (const f of files) {
+      const nodes = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Json[];
+      assert.ok(nodes.some((n) => n.type === 'comment' && String(n.info).length > 100), `${f}: comment`);
+      const cfgs = nodes.filter((n) => n.type === 'gws-config');
+      assert.deepEqual(cfgs.map((c) => [c.id, c.url]), [['gws0000000000cfg', DEFAULT_URL]], f);
+    }
+  });
+
+  it('run together against the simulator: sign in, accept + attach, park in a workbin, transfer', async () => {
+    const { flow, byName } = loadExamples(s.url);
+    await loadOnce([nodeSet('gws') as NodeModule, ...coreNodes], flow, { gws0000000000cfg: { username: 'agent01', password: 'secret' } });
+    const node = (file: string, name: string): TestNode => {
+      const id = byName.get(`${file}:${name}`);
+      assert.ok(id, `${file}: no node named ${name}`);
+      return helper.getNode(id) as unknown as TestNode;
+    };
+    const rec = (file: string, name: string): Json[] => collect(node(file, name));
+    const errors = [
+      rec('sign-in-and-ready.json', 'errors'),
+      rec('accept-and-attach.json', 'errors'),
+      rec('park-in-workbin.json', 'errors'),
+      rec('transfer-to-colleague.json', 'errors'),
+    ];
+    const noErrors = (): void => assert.deepEqual(errors.flat().map((m) => m.error), []);
+    await waitFor(() => [...s.bayeux.clients.values()].some((c) => c.subscriptions.size >= 2), 8000, 'CometD subscriptions');
+    assert.equal(s.bayeux.clients.size, 1, 'one CometD client for the shared server node');
+
+    // 1. sign in and go ready
+    const agentOut = rec('sign-in-and-ready.json', 'agent result');
+    const agentState = rec('sign-in-and-ready.json', 'agent state');
+    node('sign-in-and-ready.json', 'sign in (email, chat)').receive({});
+    await waitFor(() => agentOut.length === 1);
+    node('sign-in-and-ready.json', 'ready on all channels').receive({});
+    await waitFor(() => agentOut.length === 2);
+    node('sign-in-and-ready.json', 'not ready on chat').receive({});
+    await waitFor(() => agentOut.length === 3);
+    assert.deepEqual(agentOut.map((m) => m.payload), [{ ok: true }, { ok: true }, { ok: true }]);
+    assert.deepEqual(s.agents.get('agent01'), { loggedIn: true, channels: ['email', 'chat'], place: 'Place_7012', ready: { email: 'Ready', chat: 'NotReady' } });
+    await waitFor(() => agentState.length >= 3);
+    assert.equal(agentState[0].topic, '/v2/me/channels');
+
+    // 2. accept every invite and attach user data
+    const attached = rec('accept-and-attach.json', 'attached');
+    const created = rec('accept-and-attach.json', 'invite created');
+    node('accept-and-attach.json', 'simulate an invite').receive({});
+    await waitFor(() => attached.length === 1, 8000, 'accept + attach');
+    const id = String(((created[0].payload as Json).result as Json).id);
+    const i = s.interactions.get(id)!;
+    assert.equal(i.state, 'Processing');
+    assert.equal(i.userData.HandledBy, 'Node-RED');
+    assert.equal(i.userData.Subject, 'Card blocked');
+
+    // 3. park in a workbin and read it back
+    const readOk = rec('park-in-workbin.json', 'GetWorkbinContent accepted');
+    const content = rec('park-in-workbin.json', 'workbin content');
+    node('park-in-workbin.json', 'park an interaction').receive({});
+    await waitFor(() => readOk.length === 1 && content.length === 1, 8000, 'workbin content');
+    const parked = [...s.interactions.values()].find((x) => x.userData.Example === 'workbin')!;
+    assert.equal(parked.state, 'InWorkbin');
+    const c = content[0].payload as Json;
+    assert.equal(c.referenceId, (readOk[0].payload as Json).referenceId);
+    assert.deepEqual((c.interactions as Json[]).map((m) => (m.interaction as Json).id), [parked.id]);
+
+    // 4. transfer to a colleague, and a refused transfer
+    const transferred = rec('transfer-to-colleague.json', 'transferred');
+    node('transfer-to-colleague.json', 'transfer to agent07').receive({});
+    await waitFor(() => transferred.length === 1, 8000, 'transfer');
+    const moved = [...s.interactions.values()].find((x) => x.userData.Example === 'transfer')!;
+    assert.equal(moved.owner, 'agent07');
+    noErrors();
+    node('transfer-to-colleague.json', 'transfer before accepting').receive({});
+    await waitFor(() => errors[3].length === 1, 8000, 'refused transfer');
+    assert.equal((errors[3][0].error as Json).code, 'CONFLICT');
+    // the accept-every-invite flow left the tagged interactions alone
+    assert.equal(attached.length, 1);
+  });
+});
