@@ -483,7 +483,13 @@ function codeFor(status: number, vendorCode: string | undefined): ErrorCode {
 }
 
 function unknownOperation(operation: string, known: readonly string[]): CcError {
-  return new CcError({ code: 'INVALID_INPUT', vendor: VENDOR, operation: operation || 'input', field: 'operation', message: `operation must be one of ${known.join(', ')}` });
+  return new CcError({
+    code: 'INVALID_INPUT',
+    vendor: VENDOR,
+    operation: operation || 'input',
+    field: 'operation',
+    message: `operation must be one of ${known.join(', ')}`,
+  });
 }
 
 function snippet(text: string): string {

@@ -83,7 +83,8 @@ class ApiError extends Error {
 }
 
 const notFound = (detail: string): ApiError => new ApiError(404, 'not-found', 'Not found', detail);
-const invalid = (attr: string, detail: string): ApiError => new ApiError(422, 'unprocessable-entity', 'Unprocessable entity', detail, `/data/attributes/${attr}`);
+const invalid = (attr: string, detail: string): ApiError =>
+  new ApiError(422, 'unprocessable-entity', 'Unprocessable entity', detail, `/data/attributes/${attr}`);
 
 type Attrs = Record<string, unknown>;
 type KeyFormat = 'dash' | 'underscore';
@@ -130,18 +131,33 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
     const [, collection, id, action] = m;
     const method = req.method;
     if (collection === 'waiters' && !action) {
-      if (id === undefined && method === 'GET') return sendList(res, listWaiters(req.query).map((w) => waiterResource(w, fmt)), 'No waiters found');
+      if (id === undefined && method === 'GET')
+        return sendList(
+          res,
+          listWaiters(req.query).map((w) => waiterResource(w, fmt)),
+          'No waiters found',
+        );
       if (id === undefined && method === 'POST') return lineUp(req, res, fmt);
       if (id !== undefined && method === 'GET') return sendData(res, 200, waiterResource(waiterById(id), fmt));
       if (id !== undefined && (method === 'PUT' || method === 'PATCH')) return updateWaiter(req, res, id, fmt);
     }
     if (collection === 'lines') {
-      if (id === undefined && !action && method === 'GET') return sendList(res, listLines(req.query).map((l) => lineResource(l, fmt)), 'No lines found');
+      if (id === undefined && !action && method === 'GET')
+        return sendList(
+          res,
+          listLines(req.query).map((l) => lineResource(l, fmt)),
+          'No lines found',
+        );
       if (id !== undefined && !action && method === 'GET') return sendData(res, 200, lineResource(lineById(id), fmt));
       if (id !== undefined && action === 'log_call_offered' && method === 'POST') return logCallOffered(req, res, id);
     }
     if (collection === 'line_groups' && !action) {
-      if (id === undefined && method === 'GET') return sendList(res, listLineGroups(req.query).map((g) => lineGroupResource(g, fmt)), 'No line groups found');
+      if (id === undefined && method === 'GET')
+        return sendList(
+          res,
+          listLineGroups(req.query).map((g) => lineGroupResource(g, fmt)),
+          'No line groups found',
+        );
       if (id !== undefined && method === 'GET') return sendData(res, 200, lineGroupResource(lineGroupById(id), fmt));
       if (id !== undefined && (method === 'PUT' || method === 'PATCH')) return updateLineGroup(req, res, id, fmt);
     }
@@ -222,7 +238,8 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
       w = waiterById(id);
     }
     const serviceState = optionalString(a, 'service_waiter_state');
-    if (serviceState !== undefined && !SERVICE_STATES.includes(serviceState)) throw invalid('service_waiter_state', `is not one of ${SERVICE_STATES.join(', ')}`);
+    if (serviceState !== undefined && !SERVICE_STATES.includes(serviceState))
+      throw invalid('service_waiter_state', `is not one of ${SERVICE_STATES.join(', ')}`);
     state.applyServiceUpdate(w, {
       serviceState,
       ewt: optionalInt(a, 'service_waiter_ewt'),
@@ -333,7 +350,8 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
   // ---- line groups ----
 
   function virtualqWaiters(g: LineGroup): number {
-    return [...state.waiters.values()].filter((w) => (w.state === 'Waiting' || w.state === 'Notified') && state.lines.get(w.lineId)?.lineGroupId === g.id).length;
+    return [...state.waiters.values()].filter((w) => (w.state === 'Waiting' || w.state === 'Notified') && state.lines.get(w.lineId)?.lineGroupId === g.id)
+      .length;
   }
 
   function listLineGroups(q: Record<string, string>): LineGroup[] {

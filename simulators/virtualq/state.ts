@@ -243,7 +243,15 @@ export class VirtualQState {
     });
   }
 
-  lineUp(a: { lineId: number; phone: string; channel: string; source: string; lang?: string | null; skills?: string[]; properties?: Record<string, unknown> }): Waiter {
+  lineUp(a: {
+    lineId: number;
+    phone: string;
+    channel: string;
+    source: string;
+    lang?: string | null;
+    skills?: string[];
+    properties?: Record<string, unknown>;
+  }): Waiter {
     const line = this.lines.get(a.lineId);
     if (!line) throw new Error(`no line ${a.lineId}`);
     const group = this.lineGroupOf(line);
@@ -294,7 +302,15 @@ export class VirtualQState {
   /** Applies the attributes of `PUT waiters/0` (already validated). */
   applyServiceUpdate(
     w: Waiter,
-    u: { serviceState?: string; ewt?: number; waitTimeWhenUp?: number; talkTime?: number; agentId?: string; skills?: string[]; properties?: Record<string, unknown> },
+    u: {
+      serviceState?: string;
+      ewt?: number;
+      waitTimeWhenUp?: number;
+      talkTime?: number;
+      agentId?: string;
+      skills?: string[];
+      properties?: Record<string, unknown>;
+    },
   ): void {
     if (u.serviceState !== undefined) {
       w.serviceState = u.serviceState;

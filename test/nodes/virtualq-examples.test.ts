@@ -15,7 +15,6 @@ type App = (req: http.IncomingMessage, res: http.ServerResponse, next: () => voi
 
 const DIR = path.join(root, 'examples', 'virtualq');
 const CFG = '9e1a0000000000c0';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = (p: string): unknown => require(`@node-red/nodes/core/${p}`);
 const CORE = [
   'common/20-inject.js',
@@ -89,16 +88,25 @@ describe('virtualQ example flows', function () {
     const types = new Set<string>();
     for (const f of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as FlowNode[];
-      assert.ok(flow.some((n) => n.type === 'comment' && String(n.info).length > 100), `${f} explains itself`);
+      assert.ok(
+        flow.some((n) => n.type === 'comment' && String(n.info).length > 100),
+        `${f} explains itself`,
+      );
       const cfgs = flow.filter((n) => n.type === 'virtualq-config');
       assert.deepEqual(
         cfgs.map((c) => [c.id, c.url]),
         [[CFG, 'http://127.0.0.1:18081']],
         f,
       );
-      assert.ok(flow.every((n) => !('credentials' in n) && !('apiKey' in n)), `${f} carries no credentials`);
+      assert.ok(
+        flow.every((n) => !('credentials' in n) && !('apiKey' in n)),
+        `${f} carries no credentials`,
+      );
       const mentions = flow.filter((n) => JSON.stringify(n).includes(DEFAULT_API_KEY));
-      assert.ok(mentions.every((n) => n.type === 'comment'), `${f}: the simulator's key is only named in comments`);
+      assert.ok(
+        mentions.every((n) => n.type === 'comment'),
+        `${f}: the simulator's key is only named in comments`,
+      );
       for (const n of flow.filter((x) => x.type.startsWith('virtualq-') && x.type !== 'virtualq-config')) {
         assert.equal(n.config, CFG, `${f} ${n.id}`);
         types.add(n.type);
@@ -112,7 +120,10 @@ describe('virtualQ example flows', function () {
     f.get('9e1a000000000103').receive({});
     await waitFor(() => f.seen('9e1a000000000108').length === 1);
     const answer = f.seen('9e1a000000000108')[0].payload as Record<string, unknown>;
-    assert.deepEqual({ ...answer, estimatedUpTimeAt: typeof answer.estimatedUpTimeAt }, { linedUp: true, callerId: 70001, ewtMinutes: 5, estimatedUpTimeAt: 'string' });
+    assert.deepEqual(
+      { ...answer, estimatedUpTimeAt: typeof answer.estimatedUpTimeAt },
+      { linedUp: true, callerId: 70001, ewtMinutes: 5, estimatedUpTimeAt: 'string' },
+    );
     const post = (phone: string) =>
       fetch(`${base}/virtualq/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone }) });
     const ok = await post('+4915199999999');

@@ -68,7 +68,15 @@ describe('virtualQ nodes', function () {
         _msgid: 'm-1',
         topic: 'ivr',
         custom: { keep: true },
-        payload: { lineId: 418, phone: '+49 151 1234 5678', channel: 'CallBack', source: 'Phone', lang: 'de', skills: ['billing'], properties: { crmId: 'C-991' } },
+        payload: {
+          lineId: 418,
+          phone: '+49 151 1234 5678',
+          channel: 'CallBack',
+          source: 'Phone',
+          lang: 'de',
+          skills: ['billing'],
+          properties: { crmId: 'C-991' },
+        },
       });
       await waitFor(() => out.length === 1);
       const r = reqs()[0];

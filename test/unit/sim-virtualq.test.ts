@@ -35,7 +35,11 @@ describe('virtualQ simulator', function () {
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const h: Record<string, string> = { 'x-api-key': KEY, ...headers };
     if (body !== undefined && !('content-type' in h)) h['content-type'] = 'application/vnd.api+json';
-    const res = await fetch(sim.url + path, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(sim.url + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let json: Record<string, unknown> = {};
     try {
@@ -217,7 +221,11 @@ describe('virtualQ simulator', function () {
       assert.equal(data(c).id, id);
       assert.equal(data(c).attributes['virtualq-waiter-state'], 'Connected');
       assert.notEqual(data(c).attributes['connected-at'], null);
-      const f = await call('PUT', '/api/v2/waiters/0', waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Finished', wait_time_when_up: 35, agent_id: 'A-17' }));
+      const f = await call(
+        'PUT',
+        '/api/v2/waiters/0',
+        waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Finished', wait_time_when_up: 35, agent_id: 'A-17' }),
+      );
       assert.equal(f.status, 200);
       assert.equal(data(f).attributes['virtualq-waiter-state'], 'Finished');
       assert.equal(data(f).attributes['wait-time-when-up'], 35);
@@ -238,7 +246,15 @@ describe('virtualQ simulator', function () {
       const u = await call(
         'PUT',
         '/api/v2/waiters/0',
-        waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Deferred', service_waiter_ewt: 240, talk_time: 12, skills: ['x'], properties: { a: 1 } }),
+        waiterDoc({
+          line_id: 418,
+          phone: PHONE,
+          service_waiter_state: 'Deferred',
+          service_waiter_ewt: 240,
+          talk_time: 12,
+          skills: ['x'],
+          properties: { a: 1 },
+        }),
       );
       const at = data(u).attributes;
       assert.equal(at['virtualq-waiter-state'], 'Waiting');
@@ -372,7 +388,16 @@ describe('virtualQ simulator', function () {
       assert.equal(data(a).type, 'line_groups');
       assert.equal(data(a).attributes['service-waiters-count'], 9);
       const s = sim.state.lineGroups.get(77)?.service;
-      assert.deepEqual(s, { ewt: 100, agentsCount: 6, idleAgentsCount: 1, averageTalkTime: 210, waitersCount: 9, open: true, agentList: ['A-17', 'A-22'], callsPerHour: 48 });
+      assert.deepEqual(s, {
+        ewt: 100,
+        agentsCount: 6,
+        idleAgentsCount: 1,
+        averageTalkTime: 210,
+        waitersCount: 9,
+        open: true,
+        agentList: ['A-17', 'A-22'],
+        callsPerHour: 48,
+      });
       await call('POST', '/api/v2/waiters', lineUpDoc());
       const b = await call('POST', '/api/v2/waiters', lineUpDoc({ phone: '+4915199999999' }));
       assert.equal(data(b).attributes.ewt, 100 + 35);
@@ -416,7 +441,13 @@ describe('virtualQ simulator', function () {
       await fetch(`${sim.url}/__sim/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ path: '/api/v2/waiters', status: 503, body: '<html>Service Unavailable</html>', headers: { 'content-type': 'text/html' }, times: 1 }),
+        body: JSON.stringify({
+          path: '/api/v2/waiters',
+          status: 503,
+          body: '<html>Service Unavailable</html>',
+          headers: { 'content-type': 'text/html' },
+          times: 1,
+        }),
       });
       const a = await call('GET', '/api/v2/waiters?active=true');
       assert.equal(a.status, 503);
@@ -431,7 +462,10 @@ describe('virtualQ simulator', function () {
     });
     it('records every request with raw query and headers for tests in other processes', async () => {
       await call('GET', '/api/v2/waiters?currently_up=true&phone=%2B4915112345678&line_id=418');
-      const r = (await (await fetch(`${sim.url}/__sim/requests`)).json()) as { count: number; requests: { rawQuery: string; headers: Record<string, string> }[] };
+      const r = (await (await fetch(`${sim.url}/__sim/requests`)).json()) as {
+        count: number;
+        requests: { rawQuery: string; headers: Record<string, string> }[];
+      };
       assert.equal(r.count >= 1, true);
       const last = r.requests[r.requests.length - 1];
       assert.equal(last.rawQuery, 'currently_up=true&phone=%2B4915112345678&line_id=418');
@@ -443,7 +477,7 @@ describe('virtualQ simulator', function () {
       assert.equal(error0(a).code, 'not-found');
       await call('POST', '/api/v2/waiters', lineUpDoc());
       const dump = await control('dump');
-      assert.equal(((dump.json.result as { waiters: unknown[] }).waiters).length, 1);
+      assert.equal((dump.json.result as { waiters: unknown[] }).waiters.length, 1);
       await control('reset');
       assert.equal(sim.state.waiters.size, 0);
       await control('addLine', { id: 430, name: 'Extra', lineGroupId: 78 });

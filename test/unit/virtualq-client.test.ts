@@ -51,8 +51,7 @@ describe('virtualQ client', function () {
   const reqs = (): RecordedRequest[] => sim.server.requests;
   const last = (): RecordedRequest => reqs()[reqs().length - 1];
   const bodyOf = (r: RecordedRequest): unknown => JSON.parse(r.body);
-  const lineUp = (over: Record<string, unknown> = {}) =>
-    client.lineUp({ lineId: 418, phone: PHONE, channel: 'CallBack', source: 'Phone', ...over } as never);
+  const lineUp = (over: Record<string, unknown> = {}) => client.lineUp({ lineId: 418, phone: PHONE, channel: 'CallBack', source: 'Phone', ...over } as never);
 
   async function rejects(p: Promise<unknown>): Promise<CcError> {
     try {
@@ -73,7 +72,12 @@ describe('virtualQ client', function () {
 
   describe('lineUp', () => {
     it('POSTs a JSON:API envelope with snake_case attributes and answers the caller', async () => {
-      const { result, vendor } = await lineUp({ phone: '+49 (151) 1234-5678', lang: 'de', skills: ['billing'], properties: { crmId: 'C-991', 'dashed-key': 1 } });
+      const { result, vendor } = await lineUp({
+        phone: '+49 (151) 1234-5678',
+        lang: 'de',
+        skills: ['billing'],
+        properties: { crmId: 'C-991', 'dashed-key': 1 },
+      });
       const r = last();
       assert.equal(r.method, 'POST');
       assert.equal(r.path, '/api/v2/waiters');
@@ -82,7 +86,15 @@ describe('virtualQ client', function () {
       assert.deepEqual(bodyOf(r), {
         data: {
           type: 'waiters',
-          attributes: { line_id: 418, phone: PHONE, channel: 'CallBack', source: 'Phone', lang: 'de', skills: ['billing'], properties: { crmId: 'C-991', 'dashed-key': 1 } },
+          attributes: {
+            line_id: 418,
+            phone: PHONE,
+            channel: 'CallBack',
+            source: 'Phone',
+            lang: 'de',
+            skills: ['billing'],
+            properties: { crmId: 'C-991', 'dashed-key': 1 },
+          },
         },
       });
       assert.deepEqual(Object.keys(result).sort(), [...CALLER_KEYS].sort());
@@ -213,7 +225,15 @@ describe('virtualQ client', function () {
       assert.deepEqual(bodyOf(last()), {
         data: {
           type: 'waiters',
-          attributes: { line_id: 418, phone: PHONE, skills: ['vip'], properties: { snake_key: { 'a-b': 1 } }, service_waiter_ewt: 240, service_waiter_state: 'Deferred', talk_time: 0 },
+          attributes: {
+            line_id: 418,
+            phone: PHONE,
+            skills: ['vip'],
+            properties: { snake_key: { 'a-b': 1 } },
+            service_waiter_ewt: 240,
+            service_waiter_state: 'Deferred',
+            talk_time: 0,
+          },
         },
       });
       const c = result as Caller;
@@ -360,11 +380,24 @@ describe('virtualQ client', function () {
           {
             id: '5',
             type: 'waiters',
-            attributes: { phone: PHONE, virtualq_waiter_state: 'TimeOut', waiting_time_in_seconds: 61, line_id: '418', created_at: 't1', properties: { a_b: 1 } },
+            attributes: {
+              phone: PHONE,
+              virtualq_waiter_state: 'TimeOut',
+              waiting_time_in_seconds: 61,
+              line_id: '418',
+              created_at: 't1',
+              properties: { a_b: 1 },
+            },
           },
         ],
       };
-      sim.server.addFault({ path: '/api/v2/waiters', status: 200, body: JSON.stringify(underscored), headers: { 'content-type': 'application/vnd.api+json' }, times: 1 });
+      sim.server.addFault({
+        path: '/api/v2/waiters',
+        status: 200,
+        body: JSON.stringify(underscored),
+        headers: { 'content-type': 'application/vnd.api+json' },
+        times: 1,
+      });
       const { result } = await client.get({ lineId: 418, phone: PHONE });
       const c = result as Caller;
       assert.equal(c.id, 5);
@@ -483,8 +516,16 @@ describe('virtualQ client', function () {
       ['verify without phone', () => client.verify({ lineId: 418 } as never), /phone is required/],
       ['get with a bad phone', () => client.get({ lineId: 418, phone: '12345' }), /phone/],
       ['notifyConnected without lineId', () => client.notifyConnected({ phone: PHONE } as never), /lineId is required/],
-      ['notifyTransferred with a negative wait', () => client.notifyTransferred({ lineId: 418, phone: PHONE, waitTimeWhenUp: -3 }), /waitTimeWhenUp must be a whole number/],
-      ['update with service state Waiting', () => client.update({ lineId: 418, phone: PHONE, serviceState: 'Waiting' as never }), /serviceState must be one of Connected, Deferred, Canceled, Finished/],
+      [
+        'notifyTransferred with a negative wait',
+        () => client.notifyTransferred({ lineId: 418, phone: PHONE, waitTimeWhenUp: -3 }),
+        /waitTimeWhenUp must be a whole number/,
+      ],
+      [
+        'update with service state Waiting',
+        () => client.update({ lineId: 418, phone: PHONE, serviceState: 'Waiting' as never }),
+        /serviceState must be one of Connected, Deferred, Canceled, Finished/,
+      ],
       ['update with an EWT in words', () => client.update({ lineId: 418, phone: PHONE, ewt: 'soon' }), /ewt must be a whole number/],
       ['update with a fractional talk time', () => client.update({ lineId: 418, phone: PHONE, talkTime: 1.5 }), /talkTime must be/],
       ['listWaiting without callCenterId', () => client.listWaiting({} as never), /callCenterId is required/],
