@@ -71,7 +71,7 @@ export class DiyalogApiClient {
       ...transportOptions,
       secrets: () => [settings.accessKeySecret, settings.accessKeyId, ...(transportOptions.secrets?.() ?? [])],
     });
-    let prefix = '';
+    let prefix: string;
     try {
       prefix = new URL(settings.url).pathname.replace(/\/+$/, '');
     } catch {
@@ -123,8 +123,14 @@ export class DiyalogApiClient {
       new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
     const text = failureText(res.text);
     if (res.status === 400 && AUTH_TEXTS.includes(text)) throw fail('AUTH_FAILED', `Diyalog refused the signature headers (HTTP 400): ${text}`, text);
-    if (res.status === 401) throw fail('AUTH_FAILED', `Diyalog refused the signature (HTTP 401): ${text || 'Authorization failed'}; check accessKeyId and accessKeySecret`, text);
-    if (res.status === 403) throw fail('AUTH_FAILED', `Diyalog refused the request time (HTTP 403): ${text || 'Request time may not be correct.'}; check this machine's clock (clock skew over 15 min)`, text);
+    if (res.status === 401)
+      throw fail('AUTH_FAILED', `Diyalog refused the signature (HTTP 401): ${text || 'Authorization failed'}; check accessKeyId and accessKeySecret`, text);
+    if (res.status === 403)
+      throw fail(
+        'AUTH_FAILED',
+        `Diyalog refused the request time (HTTP 403): ${text || 'Request time may not be correct.'}; check this machine's clock (clock skew over 15 min)`,
+        text,
+      );
     if (res.status === 429) throw fail('RATE_LIMITED', 'too many requests (HTTP 429)');
     if (res.status < 200 || res.status >= 300) throw fail('VENDOR_ERROR', `Diyalog answered HTTP ${res.status}${snippet(text)}`, text || undefined);
     const json = parseJsonOrText(res.text);

@@ -20,7 +20,9 @@ export function stringToSign(date: string, body: string, resourcePath: string, f
 }
 
 export function signature(secret: string, date: string, body: string, resourcePath: string, form: SignatureForm = 'lf'): string {
-  return createHmac('sha256', Buffer.from(secret, 'utf8')).update(stringToSign(date, body, resourcePath, form), 'utf8').digest('base64');
+  return createHmac('sha256', Buffer.from(secret, 'utf8'))
+    .update(stringToSign(date, body, resourcePath, form), 'utf8')
+    .digest('base64');
 }
 
 export interface SigningKey {

@@ -85,12 +85,28 @@ export class DiyalogQueueClient {
     body.customerId = String(p.customerId);
     if (p.attachedData !== undefined) {
       const enc = encodeAttachedData(p.attachedData, opts.attachedDataShape ?? 'array');
-      if (!enc.ok) throw new CcError({ code: 'INVALID_INPUT', vendor: VENDOR, operation: op, field: `attachedData[${enc.index}]`, message: `attachedData[${enc.index}] must be an object` });
+      if (!enc.ok)
+        throw new CcError({
+          code: 'INVALID_INPUT',
+          vendor: VENDOR,
+          operation: op,
+          field: `attachedData[${enc.index}]`,
+          message: `attachedData[${enc.index}] must be an object`,
+        });
       body.attachedData = enc.value;
     }
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
     // A repeat may queue the customer twice: only what provably was not processed is retried.
-    const res = await this.transport.request({ operation: op, method: 'POST', path: '/CreateInteraction', headers: this.headers(true), body: JSON.stringify(body), timeout: opts.timeout, signal: opts.signal, retry: 'unprocessed' });
+    const res = await this.transport.request({
+      operation: op,
+      method: 'POST',
+      path: '/CreateInteraction',
+      headers: this.headers(true),
+      body: JSON.stringify(body),
+      timeout: opts.timeout,
+      signal: opts.signal,
+      retry: 'unprocessed',
+    });
     const env = this.answer(op, res, false);
     const vendor = vendorAnswer(res, env?.json);
     if (!env?.interactionId) throw this.fail(op, res, vendor, 'VENDOR_ERROR', 'the answer carries no result.interactionId');
@@ -102,7 +118,15 @@ export class DiyalogQueueClient {
     const p = check<{ interactionId: string | number }>(VENDOR, op, deleteInteractionSchema, params);
     const id = String(p.interactionId);
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
-    const res = await this.transport.request({ operation: op, method: 'DELETE', path: '/' + encodeURIComponent(id), headers: this.headers(false), timeout: opts.timeout, signal: opts.signal, retry: 'idempotent' });
+    const res = await this.transport.request({
+      operation: op,
+      method: 'DELETE',
+      path: '/' + encodeURIComponent(id),
+      headers: this.headers(false),
+      timeout: opts.timeout,
+      signal: opts.signal,
+      retry: 'idempotent',
+    });
     const env = this.answer(op, res, true);
     return { result: { success: true, interactionId: id }, vendor: vendorAnswer(res, env?.json) };
   }
@@ -112,10 +136,12 @@ export class DiyalogQueueClient {
     const env = readQueueAnswer(res.text);
     const vendor = vendorAnswer(res, env?.json);
     const said = env?.errorMessage ? `: ${env.errorMessage}` : '';
-    if (res.status === 401 || res.status === 403) throw this.fail(op, res, vendor, 'AUTH_FAILED', `the queueing service refused the Auth-Token (HTTP ${res.status})${said}`, env);
+    if (res.status === 401 || res.status === 403)
+      throw this.fail(op, res, vendor, 'AUTH_FAILED', `the queueing service refused the Auth-Token (HTTP ${res.status})${said}`, env);
     if (res.status === 404) throw this.fail(op, res, vendor, 'NOT_FOUND', `not found (HTTP 404)${said}`, env);
     if (res.status === 429) throw this.fail(op, res, vendor, 'RATE_LIMITED', `too many requests (HTTP 429)${said}`, env);
-    if (res.status < 200 || res.status >= 300) throw this.fail(op, res, vendor, 'VENDOR_ERROR', `the queueing service answered HTTP ${res.status}${said || snippet(res.text)}`, env);
+    if (res.status < 200 || res.status >= 300)
+      throw this.fail(op, res, vendor, 'VENDOR_ERROR', `the queueing service answered HTTP ${res.status}${said || snippet(res.text)}`, env);
     if (!env) {
       // DELETE: the answer is not documented; any 2xx without a readable `success:false` is a success.
       if (emptyOk) return null;
@@ -126,7 +152,15 @@ export class DiyalogQueueClient {
   }
 
   private fail(op: string, res: HttpResponse, vendor: VendorAnswer, code: ErrorCode, message: string, env?: QueueEnvelope | null): CcError {
-    return new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail: env?.errorMessage ?? undefined, answer: vendor });
+    return new CcError({
+      code,
+      vendor: VENDOR,
+      operation: op,
+      status: res.status,
+      message: this.transport.redact(message),
+      detail: env?.errorMessage ?? undefined,
+      answer: vendor,
+    });
   }
 
   close(): void {

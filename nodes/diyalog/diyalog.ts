@@ -19,7 +19,17 @@ import { registerConfigNode, resolveEnv, type ConfigHandle, type ConfigValues } 
 import { makeResolver, registerOperationNode } from '../shared/operation';
 import type { DoneFn, Node, NodeDef, NodeMessage, RED, SendFn } from '../shared/red';
 import { CARRIER, Endpoint, dispatcherFor, isCarrier, normaliseBase, type InteractionKind } from './endpoint';
-import { ATTACHED_DATA_SHAPES, VENDOR, createInteraction, deleteInteraction, diyalogApiConfig, diyalogConfig, interactionIn, interactionNotDelivered, interactionResponse } from './spec';
+import {
+  ATTACHED_DATA_SHAPES,
+  VENDOR,
+  createInteraction,
+  deleteInteraction,
+  diyalogApiConfig,
+  diyalogConfig,
+  interactionIn,
+  interactionNotDelivered,
+  interactionResponse,
+} from './spec';
 
 type InNode = Node & { endpoint?: Endpoint };
 
@@ -92,7 +102,11 @@ function registerInteractionIn(RED: RED): void {
       },
     });
     if (!dispatcher.add(endpoint)) {
-      node.error(text(RED, 'diyalog-interaction-in.errors.pathInUse', `diyalog-interaction-in: path ${base} is already served by another diyalog-interaction-in node`, { path: base }));
+      node.error(
+        text(RED, 'diyalog-interaction-in.errors.pathInUse', `diyalog-interaction-in: path ${base} is already served by another diyalog-interaction-in node`, {
+          path: base,
+        }),
+      );
       node.status({ fill: 'red', shape: 'ring', text: text(RED, 'diyalog-interaction-in.status.pathInUse', 'path in use') });
       unregister?.();
       return;
@@ -115,7 +129,13 @@ function registerInteractionResponse(RED: RED): void {
   function InteractionResponse(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const resolveId = makeResolver(RED, VENDOR, 'interactionId', def.interactionId ?? 'interactionId', typeof def.interactionIdType === 'string' ? def.interactionIdType : 'msg');
+    const resolveId = makeResolver(
+      RED,
+      VENDOR,
+      'interactionId',
+      def.interactionId ?? 'interactionId',
+      typeof def.interactionIdType === 'string' ? def.interactionIdType : 'msg',
+    );
     const op = 'respond';
     node.on('input', (msg: NodeMessage, _send: SendFn, done: DoneFn) => {
       const fail = (err: CcError): void => {
@@ -127,7 +147,14 @@ function registerInteractionResponse(RED: RED): void {
       const answer = (text: string): void => {
         const target = RED.nodes.getNode(carrier.node) as InNode | null;
         if (!target?.endpoint || !target.endpoint.respond(carrier.request, 200, text)) {
-          return fail(new CcError({ code: 'CONFLICT', vendor: VENDOR, operation: op, message: 'the request was already answered, timed out, or its endpoint was redeployed' }));
+          return fail(
+            new CcError({
+              code: 'CONFLICT',
+              vendor: VENDOR,
+              operation: op,
+              message: 'the request was already answered, timed out, or its endpoint was redeployed',
+            }),
+          );
         }
         node.status({});
         done();
@@ -159,7 +186,11 @@ export = function (RED: RED): void {
         url: values.url,
         accessKeyId: values.credentials.accessKeyId,
         accessKeySecret: values.credentials.accessKeySecret,
-        requesterUserId: resolveEnv(RED, values.node, typeof values.def.requesterUserId === 'string' ? values.def.requesterUserId : String(values.def.requesterUserId ?? '')).trim(),
+        requesterUserId: resolveEnv(
+          RED,
+          values.node,
+          typeof values.def.requesterUserId === 'string' ? values.def.requesterUserId : String(values.def.requesterUserId ?? ''),
+        ).trim(),
         timeout: values.timeout,
       },
       values.transport,
@@ -177,7 +208,8 @@ export = function (RED: RED): void {
   registerOperationNode<DiyalogQueueClient>(RED, deleteInteraction, async ({ client, params, def, msg, timeout, signal }) => {
     let id = params.interactionId;
     // Default wiring: msg.interactionId, then msg.payload.interactionId (CONTRACT.md 2.1).
-    const defaultWiring = (def.interactionIdType === undefined || def.interactionIdType === 'msg') && (def.interactionId === undefined || def.interactionId === 'interactionId');
+    const defaultWiring =
+      (def.interactionIdType === undefined || def.interactionIdType === 'msg') && (def.interactionId === undefined || def.interactionId === 'interactionId');
     if ((id === undefined || id === '') && defaultWiring && typeof msg.payload === 'object' && msg.payload !== null) {
       id = (msg.payload as { interactionId?: unknown }).interactionId;
     }

@@ -106,7 +106,12 @@ export class Endpoint {
     // A middleware (httpNodeMiddleware) may already have read the body.
     if (req._body === true || (req.body !== undefined && req.readableEnded)) {
       const b = req.body;
-      const parsed = typeof b === 'string' ? parseCreateInteraction(b, req.headers['content-type']) : Buffer.isBuffer(b) ? parseCreateInteraction(b.toString('utf8'), req.headers['content-type']) : normaliseCreateInteraction(b);
+      const parsed =
+        typeof b === 'string'
+          ? parseCreateInteraction(b, req.headers['content-type'])
+          : Buffer.isBuffer(b)
+            ? parseCreateInteraction(b.toString('utf8'), req.headers['content-type'])
+            : normaliseCreateInteraction(b);
       if (!parsed.ok) return write(res, 400, failureEnvelope(parsed.message));
       return this.accept('create', parsed.value, res);
     }

@@ -69,7 +69,10 @@ export class ApplicationApi {
   private authError(res: http.ServerResponse, status: number, text: string): void {
     const quoted = this.settings.errorTextStyle === 'quoted';
     const out = quoted ? JSON.stringify(text) : text;
-    res.writeHead(status, { 'content-type': quoted ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+    res.writeHead(status, {
+      'content-type': quoted ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(out),
+    });
     res.end(out);
   }
 

@@ -174,7 +174,15 @@ export async function cli(argv: string[], out: (s: string) => void = (s) => proc
     }
     const shape = one('shape') === 'object' ? 'object' : 'array';
     const session = one('session');
-    r = await driveCreate({ endpoint, customerId: one('customer'), identityNumber: one('identity'), attachedData, shape, authToken, extra: session ? { sessionId: session } : undefined });
+    r = await driveCreate({
+      endpoint,
+      customerId: one('customer'),
+      identityNumber: one('identity'),
+      attachedData,
+      shape,
+      authToken,
+      extra: session ? { sessionId: session } : undefined,
+    });
   } else {
     const id = one('id');
     if (!id) {

@@ -121,7 +121,8 @@ export async function start(opts: DiyalogSimulatorOptions = {}): Promise<Diyalog
     for (const [k, v] of Object.entries(s)) if (v !== undefined) (queueSettings as unknown as Record<string, unknown>)[k] = v;
   };
   const setApi = (s: Partial<Omit<ApiSettings, 'keys'>>): void => {
-    if (s.errorTextStyle !== undefined && s.errorTextStyle !== 'plain' && s.errorTextStyle !== 'quoted') throw new Error('errorTextStyle must be plain or quoted');
+    if (s.errorTextStyle !== undefined && s.errorTextStyle !== 'plain' && s.errorTextStyle !== 'quoted')
+      throw new Error('errorTextStyle must be plain or quoted');
     for (const [k, v] of Object.entries(s)) if (v !== undefined) (apiSettings as unknown as Record<string, unknown>)[k] = v;
   };
   const reset = (): void => {
@@ -169,7 +170,11 @@ export async function start(opts: DiyalogSimulatorOptions = {}): Promise<Diyalog
   });
   server.onControl('waiting', (body) => {
     const b = obj(body, 'waiting');
-    state.addWaiting({ interactionId: str(b.interactionId, 'interactionId'), sessionId: str(b.sessionId, 'sessionId'), customerId: str(b.customerId, 'customerId') });
+    state.addWaiting({
+      interactionId: str(b.interactionId, 'interactionId'),
+      sessionId: str(b.sessionId, 'sessionId'),
+      customerId: str(b.customerId, 'customerId'),
+    });
     return { waiting: state.waiting.length };
   });
   server.onControl('state', () => state.snapshot());

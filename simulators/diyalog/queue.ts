@@ -108,7 +108,7 @@ export class QueueService {
       return failure(res, 401, 'Auth-Token is missing or wrong');
     }
     const rest = req.path.slice(this.base.length + 1);
-    if (req.path === this.base || rest === '' ) {
+    if (req.path === this.base || rest === '') {
       if (req.method === 'DELETE') return failure(res, 400, 'interaction id is empty');
       return failure(res, 404, `no route ${req.method} ${req.path}`);
     }

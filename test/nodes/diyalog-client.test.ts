@@ -32,7 +32,10 @@ describe('diyalog client nodes', function () {
     s.server.clearRequests();
   });
 
-  async function load(node: Record<string, unknown>, creds: Record<string, unknown> = { dcfg: { authToken: TOKEN }, acfg: { accessKeyId: KEY_ID, accessKeySecret: SECRET } }) {
+  async function load(
+    node: Record<string, unknown>,
+    creds: Record<string, unknown> = { dcfg: { authToken: TOKEN }, acfg: { accessKeyId: KEY_ID, accessKeySecret: SECRET } },
+  ) {
     const f = onTab([
       { id: 'dcfg', type: 'diyalog-config', url: s.queueUrl, timeout: 3000 },
       { id: 'acfg', type: 'diyalog-api-config', url: s.url, requesterUserId: '45186', timeout: 3000 },
@@ -52,12 +55,19 @@ describe('diyalog client nodes', function () {
   describe('diyalog-create-interaction', () => {
     it('sends the array form with Auth-Token, outputs {success, errorMessage, interactionId} and keeps the msg', async () => {
       const { n, out, st } = await load({ type: 'diyalog-create-interaction', config: 'dcfg' });
-      n.receive({ topic: 'app', custom: 7, payload: { identityNumber: '10000000146', customerId: 'CUS-77812', attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' } } });
+      n.receive({
+        topic: 'app',
+        custom: 7,
+        payload: { identityNumber: '10000000146', customerId: 'CUS-77812', attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' } },
+      });
       await waitFor(() => out.length === 1);
       const [req] = s.server.requestsTo('/queue/CreateInteraction', 'POST');
       assert.equal(req.headers['auth-token'], TOKEN);
       assert.equal(req.headers['content-type'], 'application/json');
-      assert.equal(req.body, '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}');
+      assert.equal(
+        req.body,
+        '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}',
+      );
       const msg = out[0];
       const id = [...s.state.interactions.keys()][0];
       assert.deepEqual(msg.payload, { success: true, errorMessage: null, interactionId: id });
@@ -70,7 +80,15 @@ describe('diyalog client nodes', function () {
     });
 
     it('sends one flat object with attachedDataShape "object", and reads TypedInputs', async () => {
-      const { n, out } = await load({ type: 'diyalog-create-interaction', config: 'dcfg', attachedDataShape: 'object', customerId: 'CUS-1', customerIdType: 'str', attachedData: '{"ProcessType":"VideoCall"}', attachedDataType: 'json' });
+      const { n, out } = await load({
+        type: 'diyalog-create-interaction',
+        config: 'dcfg',
+        attachedDataShape: 'object',
+        customerId: 'CUS-1',
+        customerIdType: 'str',
+        attachedData: '{"ProcessType":"VideoCall"}',
+        attachedDataType: 'json',
+      });
       n.receive({ payload: {} });
       await waitFor(() => out.length === 1);
       assert.equal(s.server.requests[0].body, '{"customerId":"CUS-1","attachedData":{"ProcessType":"VideoCall"}}');
@@ -104,7 +122,10 @@ describe('diyalog client nodes', function () {
       n.receive({ payload: { customerId: 'C', attachedData: [{ a: '1' }, 2] } });
       await waitFor(() => caught.length === 2);
       const errs = caught.map((m) => m.error as { code: string; message: string });
-      assert.deepEqual(errs.map((e) => e.code), ['INVALID_INPUT', 'INVALID_INPUT']);
+      assert.deepEqual(
+        errs.map((e) => e.code),
+        ['INVALID_INPUT', 'INVALID_INPUT'],
+      );
       assert.match(errs[0].message, /customerId/);
       assert.match(errs[1].message, /attachedData\[1\]/);
       assert.equal(s.server.requests.length, 0);
@@ -129,11 +150,18 @@ describe('diyalog client nodes', function () {
   describe('diyalog-delete-interaction', () => {
     it('deletes msg.interactionId, then msg.payload.interactionId, percent-encoded', async () => {
       const { n, out } = await load({ type: 'diyalog-delete-interaction', config: 'dcfg' });
-      for (const id of ['IX-A', 'IX B/1']) s.state.interactions.set(id, { interactionId: id, customerId: 'c', attachedData: {}, attachedDataShape: 'none', body: {}, createdAt: 0 });
+      for (const id of ['IX-A', 'IX B/1'])
+        s.state.interactions.set(id, { interactionId: id, customerId: 'c', attachedData: {}, attachedDataShape: 'none', body: {}, createdAt: 0 });
       n.receive({ interactionId: 'IX-A', topic: 't' });
       n.receive({ payload: { interactionId: 'IX B/1' } });
       await waitFor(() => out.length === 2);
-      assert.deepEqual(out.map((m) => m.payload), [{ success: true, interactionId: 'IX-A' }, { success: true, interactionId: 'IX B/1' }]);
+      assert.deepEqual(
+        out.map((m) => m.payload),
+        [
+          { success: true, interactionId: 'IX-A' },
+          { success: true, interactionId: 'IX B/1' },
+        ],
+      );
       assert.equal(out[0].topic, 't');
       const reqs = s.server.requestsTo('/queue/', 'DELETE');
       assert.deepEqual(reqs.map((r) => r.path).sort(), ['/queue/IX%20B%2F1', '/queue/IX-A']);
@@ -179,12 +207,18 @@ describe('diyalog client nodes', function () {
       await waitFor(() => caught.length === 1);
       n.receive({ payload: { interactionId: 'IX-B', sessionId: 'S-A' } });
       await waitFor(() => caught.length === 2);
-      assert.deepEqual(caught.map((m) => (m.error as { code: string }).code), ['NOT_FOUND', 'CONFLICT']);
+      assert.deepEqual(
+        caught.map((m) => (m.error as { code: string }).code),
+        ['NOT_FOUND', 'CONFLICT'],
+      );
       assert.equal((caught[0].vendor as { body: { errorCode: number } }).body.errorCode, 402);
     });
 
     it('maps a wrong secret to AUTH_FAILED, no secret or signature anywhere; a missing id is INVALID_INPUT', async () => {
-      const { n, caught, st } = await load({ type: 'diyalog-interaction-not-delivered', config: 'acfg' }, { acfg: { accessKeyId: KEY_ID, accessKeySecret: 'WRONG-' + SECRET } });
+      const { n, caught, st } = await load(
+        { type: 'diyalog-interaction-not-delivered', config: 'acfg' },
+        { acfg: { accessKeyId: KEY_ID, accessKeySecret: 'WRONG-' + SECRET } },
+      );
       n.receive({ payload: { interactionId: 'IX-1' } });
       await waitFor(() => caught.length === 1);
       assert.equal((caught[0].error as { code: string }).code, 'AUTH_FAILED');

@@ -19,7 +19,17 @@ function flows(path: string): unknown[] {
   return [
     { id: 'dy-tab', type: 'tab', label: 'diyalog e2e' },
     { id: 'dy-cfg', type: 'diyalog-config', name: 'token', url: '', credentials: { authToken: TOKEN } },
-    { id: 'dy-in', type: 'diyalog-interaction-in', z: 'dy-tab', path, config: 'dy-cfg', responseTimeout: 5000, x: 100, y: 100, wires: [['dy-route'], ['dy-resp']] },
+    {
+      id: 'dy-in',
+      type: 'diyalog-interaction-in',
+      z: 'dy-tab',
+      path,
+      config: 'dy-cfg',
+      responseTimeout: 5000,
+      x: 100,
+      y: 100,
+      wires: [['dy-route'], ['dy-resp']],
+    },
     {
       id: 'dy-route',
       type: 'function',
@@ -42,7 +52,7 @@ describe('diyalog-interaction-in in a real Node-RED (httpNodeRoot, httpNodeAuth,
 
   before(async () => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'diyalog-e2e-'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const bcrypt = require('bcryptjs') as { hashSync(s: string, rounds: number): string };
     const settings = `module.exports = {
   uiHost: '127.0.0.1',
@@ -81,7 +91,15 @@ describe('diyalog-interaction-in in a real Node-RED (httpNodeRoot, httpNodeAuth,
     const mine = sets.find((s) => s.types.includes('diyalog-interaction-in'));
     assert.ok(mine, 'diyalog set registered');
     assert.equal(mine.err, undefined);
-    for (const t of ['diyalog-config', 'diyalog-api-config', 'diyalog-interaction-response', 'diyalog-create-interaction', 'diyalog-delete-interaction', 'diyalog-interaction-not-delivered']) assert.ok(mine.types.includes(t), t);
+    for (const t of [
+      'diyalog-config',
+      'diyalog-api-config',
+      'diyalog-interaction-response',
+      'diyalog-create-interaction',
+      'diyalog-delete-interaction',
+      'diyalog-interaction-not-delivered',
+    ])
+      assert.ok(mine.types.includes(t), t);
   });
 
   it('serves under httpNodeRoot behind httpNodeAuth, checks Auth-Token, applies the middleware', async () => {
@@ -89,7 +107,13 @@ describe('diyalog-interaction-in in a real Node-RED (httpNodeRoot, httpNodeAuth,
     assert.equal(ok.status, 200);
     assert.equal(ok.body, '{"success":true,"errorMessage":null,"result":{"interactionId":"IX-VideoCall-CUS-1"}}');
     assert.equal(ok.headers['x-node-middleware'], 'ran');
-    const flat = await driveCreate({ endpoint: authed('/diyalog'), customerId: 'CUS-2', attachedData: { ProcessType: 'VoiceCall' }, shape: 'object', authToken: TOKEN });
+    const flat = await driveCreate({
+      endpoint: authed('/diyalog'),
+      customerId: 'CUS-2',
+      attachedData: { ProcessType: 'VoiceCall' },
+      shape: 'object',
+      authToken: TOKEN,
+    });
     assert.equal((flat.json as { result: { interactionId: string } }).result.interactionId, 'IX-VoiceCall-CUS-2');
     const del = await driveDelete({ endpoint: authed('/diyalog'), interactionId: 'IX-VideoCall-CUS-1', authToken: TOKEN });
     assert.equal(del.body, '{"success":true,"errorMessage":null,"result":null}');

@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import { collect, helper, nodeSet, root, sim, waitFor } from '../helpers';
 import { DEMO_CREDENTIALS, type DiyalogSimulator } from '../../simulators/diyalog';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const core = [
   require('@node-red/nodes/core/common/20-inject.js'),
   require('@node-red/nodes/core/common/25-catch.js'),
@@ -19,7 +18,6 @@ const core = [
   require('@node-red/nodes/core/function/10-function.js'),
   require('@node-red/nodes/core/network/21-httprequest.js'),
 ] as unknown[];
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 type N = Record<string, unknown>;
 type App = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
@@ -78,9 +76,15 @@ describe('diyalog example flows', function () {
 
   const press = (n: N): void => helper.getNode(String(n.id)).receive({});
 
-  async function driveResult(jobId: number): Promise<{ status: number; json: { success: boolean; errorMessage: string | null; result: { interactionId: string } | null } }> {
+  async function driveResult(
+    jobId: number,
+  ): Promise<{ status: number; json: { success: boolean; errorMessage: string | null; result: { interactionId: string } | null } }> {
     for (let i = 0; i < 200; i++) {
-      const r = await fetch(`${s.url}/__sim/drive-result`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jobId }) });
+      const r = await fetch(`${s.url}/__sim/drive-result`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jobId }),
+      });
       const job = ((await r.json()) as { result: { done: boolean; result?: unknown } }).result;
       if (job.done) return job.result as never;
       await new Promise((res) => setTimeout(res, 20));
@@ -104,7 +108,10 @@ describe('diyalog example flows', function () {
     await waitFor(() => jobs.length === 3);
     const results = await Promise.all(jobs.slice(1).map((j) => driveResult((j.payload as { result: { jobId: number } }).result.jobId)));
     const texts = results.map((r) => JSON.stringify(r.json)).sort();
-    assert.deepEqual(texts, ['{"success":false,"errorMessage":"This queue is closed, please call back later.","result":null}', '{"success":true,"errorMessage":null,"result":{"interactionId":"NR-000002"}}']);
+    assert.deepEqual(texts, [
+      '{"success":false,"errorMessage":"This queue is closed, please call back later.","result":null}',
+      '{"success":true,"errorMessage":null,"result":{"interactionId":"NR-000002"}}',
+    ]);
 
     // An agent takes the oldest (NR-000001); the customer of NR-000002 gives up.
     press(ex.byName('agent takes the next call'));
@@ -117,7 +124,10 @@ describe('diyalog example flows', function () {
     // Too late for NR-000001: it is with an agent.
     const late = await s.driver.delete({ endpoint: base + '/diyalog', interactionId: 'NR-000001' });
     assert.deepEqual(late.json, { success: false, errorMessage: 'interaction NR-000001 is already with an agent', result: null });
-    assert.deepEqual(seen.map((m) => m.topic), ['CreateInteraction', 'CreateInteraction', 'CreateInteraction', 'DeleteInteraction', 'DeleteInteraction']);
+    assert.deepEqual(
+      seen.map((m) => m.topic),
+      ['CreateInteraction', 'CreateInteraction', 'CreateInteraction', 'DeleteInteraction', 'DeleteInteraction'],
+    );
   });
 
   it('create-interaction.json: creates at the simulator queue, and reports the scripted refusal', async () => {

@@ -95,7 +95,17 @@ describe('diyalog-interaction-in / -response nodes', function () {
     const wire = opts.wireResponse ?? true;
     return onTab([
       ...(opts.token ? [{ id: 'dcfg', type: 'diyalog-config', url: '' }] : []),
-      { id: 'in', type: 'diyalog-interaction-in', path: opts.path ?? '/diyalog', config: opts.token ? 'dcfg' : '', responseTimeout: opts.responseTimeout ?? 5000, wires: [['created', ...(wire ? ['assign'] : [])], ['deleted', ...(wire ? ['resp'] : [])]] },
+      {
+        id: 'in',
+        type: 'diyalog-interaction-in',
+        path: opts.path ?? '/diyalog',
+        config: opts.token ? 'dcfg' : '',
+        responseTimeout: opts.responseTimeout ?? 5000,
+        wires: [
+          ['created', ...(wire ? ['assign'] : [])],
+          ['deleted', ...(wire ? ['resp'] : [])],
+        ],
+      },
       { id: 'created', type: 'helper' },
       { id: 'deleted', type: 'helper' },
       { id: 'assign', type: 'helper', wires: [] },
@@ -103,7 +113,9 @@ describe('diyalog-interaction-in / -response nodes', function () {
     ]);
   }
 
-  async function load(opts: Parameters<typeof flow>[0] = {}): Promise<{ created: Array<Record<string, unknown>>; deleted: Array<Record<string, unknown>>; caught: Array<Record<string, unknown>> }> {
+  async function load(
+    opts: Parameters<typeof flow>[0] = {},
+  ): Promise<{ created: Array<Record<string, unknown>>; deleted: Array<Record<string, unknown>>; caught: Array<Record<string, unknown>> }> {
     await helper.load([capture, catchNode], flow(opts) as never, opts.token ? { dcfg: { authToken: TOKEN } } : {});
     const created = collect(helper.getNode('created'));
     const deleted = collect(helper.getNode('deleted'));
@@ -135,7 +147,12 @@ describe('diyalog-interaction-in / -response nodes', function () {
 
   it('keeps unknown fields, makes identityNumber optional, stringifies numbers, reads any Content-Type', async () => {
     const { created } = await load();
-    const r1 = await request('POST', ROOT + '/diyalog/CreateInteraction', { 'content-type': 'text/plain' }, JSON.stringify({ customerId: 77812, identityNumber: 10000000146, sessionId: 'S-9', attachedData: [{ a: '1', b: '2' }, { a: '3' }] }));
+    const r1 = await request(
+      'POST',
+      ROOT + '/diyalog/CreateInteraction',
+      { 'content-type': 'text/plain' },
+      JSON.stringify({ customerId: 77812, identityNumber: 10000000146, sessionId: 'S-9', attachedData: [{ a: '1', b: '2' }, { a: '3' }] }),
+    );
     const r2 = await request('POST', ROOT + '/diyalog/CreateInteraction', {}, JSON.stringify({ customerId: 'C', attachedData: null }));
     assert.equal(r1.status, 200);
     assert.equal(r2.status, 200);
@@ -157,13 +174,37 @@ describe('diyalog-interaction-in / -response nodes', function () {
 
   for (const [name, method, path, headers, body, status, message] of [
     ['malformed JSON', 'POST', '/diyalog/CreateInteraction', { 'content-type': 'application/json' }, '{"customerId":', 400, /not valid JSON/],
-    ['a form body', 'POST', '/diyalog/CreateInteraction', { 'content-type': 'application/x-www-form-urlencoded' }, 'customerId=1', 400, /not valid JSON \(Content-Type application\/x-www-form-urlencoded/],
+    [
+      'a form body',
+      'POST',
+      '/diyalog/CreateInteraction',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'customerId=1',
+      400,
+      /not valid JSON \(Content-Type application\/x-www-form-urlencoded/,
+    ],
     ['an array body', 'POST', '/diyalog/CreateInteraction', {}, '[{"customerId":"1"}]', 400, /JSON object/],
     ['a missing customerId', 'POST', '/diyalog/CreateInteraction', {}, '{"attachedData":{}}', 400, /customerId is required/],
     ['an empty customerId', 'POST', '/diyalog/CreateInteraction', {}, '{"customerId":""}', 400, /customerId/],
     ['a string attachedData', 'POST', '/diyalog/CreateInteraction', {}, '{"customerId":"1","attachedData":"x"}', 400, /attachedData/],
-    ['an attachedData element that is no object', 'POST', '/diyalog/CreateInteraction', {}, '{"customerId":"1","attachedData":[{"a":1},["b"]]}', 400, /attachedData\[1\]/],
-    ['a body over 100 KB', 'POST', '/diyalog/CreateInteraction', {}, JSON.stringify({ customerId: '1', pad: 'x'.repeat(101 * 1024) }), 400, /larger than 100 KB/],
+    [
+      'an attachedData element that is no object',
+      'POST',
+      '/diyalog/CreateInteraction',
+      {},
+      '{"customerId":"1","attachedData":[{"a":1},["b"]]}',
+      400,
+      /attachedData\[1\]/,
+    ],
+    [
+      'a body over 100 KB',
+      'POST',
+      '/diyalog/CreateInteraction',
+      {},
+      JSON.stringify({ customerId: '1', pad: 'x'.repeat(101 * 1024) }),
+      400,
+      /larger than 100 KB/,
+    ],
     ['an empty id on DELETE', 'DELETE', '/diyalog/', {}, undefined, 400, /interaction id is empty/],
     ['GET on CreateInteraction', 'GET', '/diyalog/CreateInteraction', {}, undefined, 405, /not allowed/],
     ['PUT on an interaction', 'PUT', '/diyalog/IX-1', {}, '{}', 405, /not allowed/],
@@ -338,7 +379,12 @@ describe('diyalog-interaction-in / -response nodes', function () {
       ],
     });
     const { created } = await load();
-    const r = await request('POST', ROOT + '/diyalog/CreateInteraction', { 'content-type': 'application/json' }, '{"customerId":"C","attachedData":[{"q":"video"}]}');
+    const r = await request(
+      'POST',
+      ROOT + '/diyalog/CreateInteraction',
+      { 'content-type': 'application/json' },
+      '{"customerId":"C","attachedData":[{"q":"video"}]}',
+    );
     assert.equal(r.status, 200);
     assert.deepEqual(created[0].payload, { customerId: 'C', attachedData: { q: 'video' } });
   });

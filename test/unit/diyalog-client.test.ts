@@ -6,14 +6,7 @@ import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
 import * as net from 'node:net';
 import { CcError } from '../../lib/errors';
-import {
-  DiyalogApiClient,
-  DiyalogQueueClient,
-  readQueueAnswer,
-  signature,
-  NOT_DELIVERED_PATH,
-  type ApiSettings,
-} from '../../lib/diyalog';
+import { DiyalogApiClient, DiyalogQueueClient, readQueueAnswer, signature, NOT_DELIVERED_PATH, type ApiSettings } from '../../lib/diyalog';
 import { start, type DiyalogSimulator } from '../../simulators/diyalog';
 
 const TOKEN = 's3cr3t-shared-token';
@@ -91,11 +84,18 @@ describe('Diyalog client', function () {
 
   describe('createInteraction', () => {
     it('POSTs the array form with Auth-Token and returns the interaction id', async () => {
-      const { result, vendor } = await queue().createInteraction({ identityNumber: 10000000146, customerId: 'CUS-77812', attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' } });
+      const { result, vendor } = await queue().createInteraction({
+        identityNumber: 10000000146,
+        customerId: 'CUS-77812',
+        attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' },
+      });
       const [req] = sim.server.requestsTo('/queue/CreateInteraction', 'POST');
       assert.equal(req.headers['content-type'], 'application/json');
       assert.equal(req.headers['auth-token'], TOKEN);
-      assert.equal(req.body, '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}');
+      assert.equal(
+        req.body,
+        '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}',
+      );
       assert.match(result.interactionId, /^IX-/);
       assert.deepEqual(result, { success: true, errorMessage: null, interactionId: result.interactionId });
       assert.equal(vendor.status, 200);
@@ -108,7 +108,11 @@ describe('Diyalog client', function () {
       await queue().createInteraction({ customerId: 'C', attachedData: [{ a: '1', c: '3' }, { b: '2' }] });
       await queue().createInteraction({ customerId: 'C' });
       const bodies = sim.server.requestsTo('/queue/CreateInteraction').map((r) => r.body);
-      assert.deepEqual(bodies, ['{"customerId":"7","attachedData":{"a":"1","b":"2"}}', '{"customerId":"C","attachedData":[{"a":"1","c":"3"},{"b":"2"}]}', '{"customerId":"C"}']);
+      assert.deepEqual(bodies, [
+        '{"customerId":"7","attachedData":{"a":"1","b":"2"}}',
+        '{"customerId":"C","attachedData":[{"a":"1","c":"3"},{"b":"2"}]}',
+        '{"customerId":"C"}',
+      ]);
     });
 
     it('refuses bad input with INVALID_INPUT naming the field, sending nothing', async () => {
@@ -118,7 +122,7 @@ describe('Diyalog client', function () {
       const e2 = await rejectsWith(queue().createInteraction({ customerId: 'C', attachedData: [{ a: 1 }, 'x'] }), 'INVALID_INPUT', /attachedData\[1\]/);
       assert.equal(e2.field, 'attachedData[1]');
       await rejectsWith(queue().createInteraction({ customerId: 'C', attachedData: 'x' as never }), 'INVALID_INPUT', /attachedData/);
-      assert.equal(sim.server.requests.length, 0, "nothing was sent");
+      assert.equal(sim.server.requests.length, 0, 'nothing was sent');
     });
 
     it('accepts the seed\'s malformed "=" answer', async () => {
@@ -182,7 +186,10 @@ describe('Diyalog client', function () {
       sim.state.interactions.set('A/B C', { interactionId: 'A/B C', customerId: 'x', attachedData: {}, attachedDataShape: 'none', body: {}, createdAt: 0 });
       await c.deleteInteraction({ interactionId: 'A/B C' });
       const dels = sim.server.requestsTo('/queue/', 'DELETE');
-      assert.deepEqual(dels.map((r) => r.path), [`/queue/${created.interactionId}`, '/queue/A%2FB%20C']);
+      assert.deepEqual(
+        dels.map((r) => r.path),
+        [`/queue/${created.interactionId}`, '/queue/A%2FB%20C'],
+      );
       assert.equal(dels[0].headers['auth-token'], TOKEN);
       assert.equal(dels[0].body, '');
       assert.deepEqual(sim.state.deleted, [created.interactionId, 'A/B C']);
@@ -230,7 +237,9 @@ describe('Diyalog client', function () {
       assert.equal(req.headers['x-dlg-requester-userid'], '45186');
       assert.match(String(req.headers['x-dlg-date']), /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
       assert.equal(req.body, '{"interactionId":"IX-1","sessionId":"S-1","message":"Sorry, ğüşiöç"}');
-      const expected = createHmac('sha256', SECRET).update(`POST\napplication/json\n${String(req.headers['x-dlg-date'])}\n${req.body}\n${NOT_DELIVERED_PATH}`, 'utf8').digest('base64');
+      const expected = createHmac('sha256', SECRET)
+        .update(`POST\napplication/json\n${String(req.headers['x-dlg-date'])}\n${req.body}\n${NOT_DELIVERED_PATH}`, 'utf8')
+        .digest('base64');
       assert.equal(req.headers['x-dlg-authorization'], `DLGA AK-7f3e21:${expected}`);
       assert.deepEqual(sim.acceptedSignatureForms, ['lf']);
     });
@@ -254,7 +263,11 @@ describe('Diyalog client', function () {
     });
 
     it('maps a wrong secret to AUTH_FAILED after one re-sign, with no secret or signature in the error', async () => {
-      const e = await rejectsWith(api({ accessKeySecret: 'not-the-secret' }).interactionNotDelivered({ interactionId: 'IX-1' }), 'AUTH_FAILED', /Authorization failed/);
+      const e = await rejectsWith(
+        api({ accessKeySecret: 'not-the-secret' }).interactionNotDelivered({ interactionId: 'IX-1' }),
+        'AUTH_FAILED',
+        /Authorization failed/,
+      );
       const reqs = sim.server.requestsTo(NOT_DELIVERED_PATH);
       assert.equal(reqs.length, 2);
       const sigs = reqs.map((r) => String(r.headers['x-dlg-authorization']).split(':')[1]);
@@ -287,7 +300,7 @@ describe('Diyalog client', function () {
       await rejectsWith(api({ accessKeyId: '' }).interactionNotDelivered({ interactionId: 'IX' }), 'NOT_CONFIGURED', /accessKeyId/);
       await rejectsWith(api({ requesterUserId: '' }).interactionNotDelivered({ interactionId: 'IX' }), 'NOT_CONFIGURED', /requesterUserId/);
       await rejectsWith(api().interactionNotDelivered({ interactionId: 'IX', message: 5 as never }), 'INVALID_INPUT', /message/);
-      assert.equal(sim.server.requests.length, 0, "nothing was sent");
+      assert.equal(sim.server.requests.length, 0, 'nothing was sent');
     });
   });
 });

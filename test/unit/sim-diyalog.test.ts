@@ -61,7 +61,15 @@ function rfc1123(t: number): string {
   return new Date(t).toUTCString();
 }
 
-function signedHeaders(opts: { keyId?: string; secret?: string; date?: string; body: string; path?: string; lf?: boolean; requester?: string }): Record<string, string> {
+function signedHeaders(opts: {
+  keyId?: string;
+  secret?: string;
+  date?: string;
+  body: string;
+  path?: string;
+  lf?: boolean;
+  requester?: string;
+}): Record<string, string> {
   const date = opts.date ?? rfc1123(Date.now());
   const sig = hmac(opts.secret ?? 'demo-secret-key', date, opts.body, opts.path ?? VECTOR.path, opts.lf ?? true);
   return {
@@ -86,7 +94,8 @@ describe('Diyalog simulator', function () {
   });
 
   describe('queueing service role', () => {
-    const seedArray = '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"},{"Branch":"0042"}]}';
+    const seedArray =
+      '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"},{"Branch":"0042"}]}';
     const flat = { TRX: 'LoanApplication', ProcessType: 'VideoCall', Branch: '0042' };
 
     it('answers CreateInteraction (array form) with the documented envelope and a string id', async () => {
@@ -106,7 +115,12 @@ describe('Diyalog simulator', function () {
     });
 
     it('accepts the flat attachedData form, a numeric identityNumber, no identityNumber, and keeps sessionId', async () => {
-      const a = await request('POST', `${sim.url}/queue/CreateInteraction`, { 'content-type': 'application/json' }, JSON.stringify({ identityNumber: 10000000146, customerId: 77812, attachedData: flat, sessionId: 'S-1' }));
+      const a = await request(
+        'POST',
+        `${sim.url}/queue/CreateInteraction`,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ identityNumber: 10000000146, customerId: 77812, attachedData: flat, sessionId: 'S-1' }),
+      );
       assert.equal(a.status, 200);
       const id = (a.json as { result: { interactionId: string } }).result.interactionId;
       const ix = sim.state.interactions.get(id);
@@ -118,9 +132,17 @@ describe('Diyalog simulator', function () {
       assert.equal(ix.sessionId, 'S-1');
       const b = await request('POST', `${sim.url}/queue/CreateInteraction`, {}, JSON.stringify({ customerId: 'C' }));
       assert.equal(b.status, 200, 'no content type and no identityNumber are fine');
-      const c = await request('POST', `${sim.url}/queue/CreateInteraction`, { 'content-type': 'text/plain' }, JSON.stringify({ customerId: 'C', attachedData: null }));
+      const c = await request(
+        'POST',
+        `${sim.url}/queue/CreateInteraction`,
+        { 'content-type': 'text/plain' },
+        JSON.stringify({ customerId: 'C', attachedData: null }),
+      );
       assert.equal(c.status, 200);
-      assert.deepEqual(sim.state.waiting.map((w) => w.customerId), ['77812', 'C', 'C']);
+      assert.deepEqual(
+        sim.state.waiting.map((w) => w.customerId),
+        ['77812', 'C', 'C'],
+      );
     });
 
     for (const [name, body, msg] of [
@@ -247,7 +269,12 @@ describe('Diyalog simulator', function () {
     });
 
     it('applies scripted faults (429 with Retry-After, dropped connection) before the vendor logic', async () => {
-      const f = await request('POST', `${sim.url}/__sim/faults`, { 'content-type': 'application/json' }, JSON.stringify({ path: '/queue/CreateInteraction', status: 429, headers: { 'retry-after': '1' }, times: 1 }));
+      const f = await request(
+        'POST',
+        `${sim.url}/__sim/faults`,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ path: '/queue/CreateInteraction', status: 429, headers: { 'retry-after': '1' }, times: 1 }),
+      );
       assert.equal(f.status, 200);
       const a = await request('POST', `${sim.url}/queue/CreateInteraction`, {}, JSON.stringify({ customerId: 'C' }));
       assert.equal(a.status, 429);
@@ -269,7 +296,12 @@ describe('Diyalog simulator', function () {
       await control(sim, 'api', { clockOffsetMs: Date.parse(VECTOR.date) - Date.now() });
       for (const sig of [VECTOR.withLf, VECTOR.withoutLf]) {
         await control(sim, 'waiting', { interactionId: 'IX-20250101-0042' });
-        const a = await request('POST', url(), { 'Content-Type': 'application/json', 'x-dlg-date': VECTOR.date, 'x-dlg-requester-userid': '45186', 'x-dlg-authorization': `DLGA AK-7f3e21:${sig}` }, VECTOR.body);
+        const a = await request(
+          'POST',
+          url(),
+          { 'Content-Type': 'application/json', 'x-dlg-date': VECTOR.date, 'x-dlg-requester-userid': '45186', 'x-dlg-authorization': `DLGA AK-7f3e21:${sig}` },
+          VECTOR.body,
+        );
         assert.equal(a.status, 200, a.text);
         assert.deepEqual(a.json, { isSuccess: true, message: 'Customer waiting will be stopped.' });
       }
@@ -295,11 +327,31 @@ describe('Diyalog simulator', function () {
       ['a missing date header', (h: Record<string, string>) => delete h['x-dlg-date'], 400, 'Required headers not found'],
       ['a missing requester header', (h: Record<string, string>) => delete h['x-dlg-requester-userid'], 400, 'Required headers not found'],
       ['a missing authorization header', (h: Record<string, string>) => delete h['x-dlg-authorization'], 400, 'Required headers not found'],
-      ['an authorization not in DLGA form', (h: Record<string, string>) => (h['x-dlg-authorization'] = h['x-dlg-authorization'].replace('DLGA ', 'HMAC ')), 400, 'Authorization failed due to data format not valid'],
+      [
+        'an authorization not in DLGA form',
+        (h: Record<string, string>) => (h['x-dlg-authorization'] = h['x-dlg-authorization'].replace('DLGA ', 'HMAC ')),
+        400,
+        'Authorization failed due to data format not valid',
+      ],
       ['an unparseable date', (h: Record<string, string>) => (h['x-dlg-date'] = '2021-03-09T13:28:32Z'), 400, 'Authorization failed due to date not valid'],
-      ['a wrong signature', (h: Record<string, string>) => (h['x-dlg-authorization'] = 'DLGA AK-7f3e21:AAAA' + h['x-dlg-authorization'].slice(18)), 401, 'Authorization failed'],
-      ['an unknown key id', (h: Record<string, string>) => (h['x-dlg-authorization'] = h['x-dlg-authorization'].replace('AK-7f3e21', 'AK-other')), 401, 'Authorization failed'],
-      ['a content type other than the signed one', (h: Record<string, string>) => (h['content-type'] = 'application/json; charset=utf-8'), 401, 'Authorization failed'],
+      [
+        'a wrong signature',
+        (h: Record<string, string>) => (h['x-dlg-authorization'] = 'DLGA AK-7f3e21:AAAA' + h['x-dlg-authorization'].slice(18)),
+        401,
+        'Authorization failed',
+      ],
+      [
+        'an unknown key id',
+        (h: Record<string, string>) => (h['x-dlg-authorization'] = h['x-dlg-authorization'].replace('AK-7f3e21', 'AK-other')),
+        401,
+        'Authorization failed',
+      ],
+      [
+        'a content type other than the signed one',
+        (h: Record<string, string>) => (h['content-type'] = 'application/json; charset=utf-8'),
+        401,
+        'Authorization failed',
+      ],
     ] as const) {
       it(`refuses ${name}: ${status} "${text}" as plain text`, async () => {
         sim.state.addWaiting({ interactionId: 'IX-1' });
@@ -400,15 +452,31 @@ describe('Diyalog simulator', function () {
     });
 
     it('sends CreateInteraction in the array form by default and the object form on request', async () => {
-      const a = await driveCreate({ endpoint: targetUrl, identityNumber: '10000000146', customerId: 'CUS-77812', attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' }, authToken: 'tok' });
+      const a = await driveCreate({
+        endpoint: targetUrl,
+        identityNumber: '10000000146',
+        customerId: 'CUS-77812',
+        attachedData: { TRX: 'LoanApplication', ProcessType: 'VideoCall' },
+        authToken: 'tok',
+      });
       assert.equal(a.status, 200);
       assert.deepEqual(a.json, { success: true, errorMessage: null, result: { interactionId: 'IX-T' } });
-      await driveCreate({ endpoint: targetUrl + '/', customerId: 'C', attachedData: { a: '1' }, shape: 'object', contentType: null, extra: { sessionId: 'S' } });
+      await driveCreate({
+        endpoint: targetUrl + '/',
+        customerId: 'C',
+        attachedData: { a: '1' },
+        shape: 'object',
+        contentType: null,
+        extra: { sessionId: 'S' },
+      });
       assert.equal(seen[0].method, 'POST');
       assert.equal(seen[0].url, '/diyalog/CreateInteraction');
       assert.equal(seen[0].headers['content-type'], 'application/json');
       assert.equal(seen[0].headers['auth-token'], 'tok');
-      assert.equal(seen[0].body, '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}');
+      assert.equal(
+        seen[0].body,
+        '{"identityNumber":"10000000146","customerId":"CUS-77812","attachedData":[{"TRX":"LoanApplication"},{"ProcessType":"VideoCall"}]}',
+      );
       assert.equal(seen[1].url, '/diyalog/CreateInteraction');
       assert.equal(seen[1].headers['content-type'], undefined);
       assert.equal(seen[1].headers['auth-token'], undefined);
@@ -423,8 +491,14 @@ describe('Diyalog simulator', function () {
       assert.equal(seen[0].headers['auth-token'], 'tok');
     });
 
-    it('is drivable over HTTP (drive job, then drive-result) against the simulator\'s own queue', async () => {
-      const j = await control(sim, 'drive', { op: 'create', endpoint: sim.queueUrl, customerId: 'C', attachedData: { ProcessType: 'VideoCall' }, shape: 'object' });
+    it("is drivable over HTTP (drive job, then drive-result) against the simulator's own queue", async () => {
+      const j = await control(sim, 'drive', {
+        op: 'create',
+        endpoint: sim.queueUrl,
+        customerId: 'C',
+        attachedData: { ProcessType: 'VideoCall' },
+        shape: 'object',
+      });
       assert.equal(j.status, 200);
       const jobId = (j.json as { result: { jobId: number } }).result.jobId;
       let r: { done: boolean; result?: { status: number; json: { result: { interactionId: string } } } } = { done: false };
@@ -441,7 +515,10 @@ describe('Diyalog simulator', function () {
 
     it('runs from the command line (cli)', async () => {
       const lines: string[] = [];
-      const code = await cli(['create', '--endpoint', sim.queueUrl, '--customer', 'CUS-1', '--data', 'ProcessType=VideoCall', '--data', 'Branch=0042', '--shape', 'object'], (s) => lines.push(s));
+      const code = await cli(
+        ['create', '--endpoint', sim.queueUrl, '--customer', 'CUS-1', '--data', 'ProcessType=VideoCall', '--data', 'Branch=0042', '--shape', 'object'],
+        (s) => lines.push(s),
+      );
       assert.equal(code, 0);
       assert.match(lines[0], /^HTTP 200/);
       const id = (JSON.parse(lines[1]) as { result: { interactionId: string } }).result.interactionId;
