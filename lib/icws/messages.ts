@@ -89,3 +89,12 @@ export function logoutGrant(m: IcwsMessage): { ids: string[]; all: boolean } {
   const ids = list.map((c) => (typeof c === 'string' ? c : c && typeof c === 'object' ? (str((c as { id?: unknown }).id) ?? '') : ''));
   return { ids: ids.filter((i) => i !== ''), all: ids.includes('') };
 }
+
+/** The `types` filter as typed in the editor: comma/space separated; short names (`dataPopMessage`) get the Dialer prefix. */
+export function parseTypes(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,]+/);
+  return list
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => (t.includes(':') ? t : DIALER_PREFIX + t));
+}

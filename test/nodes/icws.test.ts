@@ -1,0 +1,342 @@
+/** icws-config, icws-dialer and icws-dialer-events in a real Node-RED against the ICWS simulator. */
+import * as assert from 'node:assert/strict';
+import { catchNode, collect, helper, onTab, LogCapture, nodeSet, sim, sleep, statuses, waitFor, type TestNode } from '../helpers';
+import type { IcwsSimulator } from '../../simulators/icws';
+
+const PASSWORD = 'agent1-secret';
+const T_POP = 'urn:inin.com:dialer:dataPopMessage';
+
+type Msg = Record<string, unknown>;
+
+function flow(url: string, cfg: Msg = {}, events: Msg = {}, extra: Msg[] = []): unknown[] {
+  return onTab([
+    { id: 'cfg', type: 'icws-config', url, timeout: 5000, applicationName: 'Node-RED', language: 'en-us', station: '', restoreDialer: true, ...cfg },
+    { id: 'dialer', type: 'icws-dialer', config: 'cfg', operation: 'msg', wires: [['out']] },
+    { id: 'events', type: 'icws-dialer-events', config: 'cfg', types: '', wires: [['ev']], ...events },
+    { id: 'out', type: 'helper' },
+    { id: 'ev', type: 'helper' },
+    ...extra,
+  ]);
+}
+
+describe('icws nodes', function () {
+  this.timeout(30000);
+  let s: IcwsSimulator;
+  const log = new LogCapture();
+  let seen: unknown[] = [];
+
+  before(async () => {
+    s = await sim<IcwsSimulator>('icws');
+    await helper.startServer();
+    log.start();
+  });
+  after(async () => {
+    log.stop();
+    await helper.stopServer();
+    await s.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await waitFor(() => s.sessions.size === 0, 3000, 'sessions deleted after unload');
+    // nothing secret in anything a flow or a user could see during the test
+    const everything = JSON.stringify(seen) + log.text();
+    assert.ok(!everything.includes(PASSWORD), 'the password leaked');
+    for (const sess of [...s.sessions.values()]) assert.ok(!everything.includes(sess.csrf));
+    seen = [];
+    s.reset();
+    s.server.clearRequests();
+    s.server.clearFaults();
+  });
+
+  async function load(cfg: Msg = {}, events: Msg = {}, password = PASSWORD, extra: Msg[] = []) {
+    await helper.load([nodeSet('icws'), catchNode], flow(s.url, cfg, events, extra) as never, { cfg: { username: 'agent1', password } });
+    const dialer = helper.getNode('dialer');
+    const ev = helper.getNode('events');
+    const n = {
+      dialer,
+      events: ev,
+      out: collect(helper.getNode('out')),
+      ev: collect(helper.getNode('ev')),
+      caught: collect(helper.getNode('caught')),
+      dialerStatus: statuses(dialer as TestNode),
+      eventsStatus: statuses(ev as TestNode),
+    };
+    seen.push(n.out, n.ev, n.caught, n.dialerStatus, n.eventsStatus);
+    return n;
+  }
+
+  type Loaded = Awaited<ReturnType<typeof load>>;
+
+  /** Sends one operation and waits for its output (or its error). */
+  async function op(n: Loaded, operation: string, payload: Msg = {}, more: Msg = {}): Promise<Msg> {
+    const outs = n.out.length;
+    const errs = n.caught.length;
+    n.dialer.receive({ operation, payload, ...more });
+    await waitFor(() => n.out.length > outs || n.caught.length > errs, 8000, `${operation} answer`);
+    if (n.caught.length > errs) throw Object.assign(new Error('caught'), { msg: n.caught[n.caught.length - 1] });
+    return n.out[n.out.length - 1];
+  }
+
+  async function caughtOf(n: Loaded, operation: string, payload: Msg = {}): Promise<Msg> {
+    try {
+      await op(n, operation, payload);
+    } catch (e) {
+      return (e as { msg: Msg }).msg;
+    }
+    assert.fail(`${operation} did not fail`);
+  }
+
+  const events = (n: Loaded, topic: string): Msg[] => n.ev.filter((m) => m.topic === topic);
+  const sessionReqs = () => s.server.requests.filter((r) => /\/dialer\/|\/status\//.test(r.path)).map((r) => [r.method, r.path.replace(/^\/icws\/\d+/, ''), r.body]);
+
+  it('runs the seed flow over the wire: log in → ready → Available → preview pop → place → disposition → update → break → log off', async () => {
+    const n = await load();
+    await waitFor(() => n.eventsStatus.some((x) => x.text === 'connected'), 5000, 'connected status');
+    assert.deepEqual(n.eventsStatus.at(-1), { fill: 'green', shape: 'dot', text: 'connected' });
+    const first = await op(n, 'logIn', {}, { topic: 'crm', custom: 42 });
+    assert.equal(first.topic, 'crm');
+    assert.equal(first.custom, 42);
+    assert.equal(first.operation, 'logIn');
+    assert.deepEqual(first.payload, { ok: true });
+    const vendor = first.vendor as { status: number; headers: Record<string, string> };
+    assert.equal(vendor.status, 200);
+    for (const h of ['set-cookie', 'inin-icws-csrf-token', 'inin-icws-session-id', 'cookie']) assert.equal(vendor.headers[h], undefined);
+    await op(n, 'readyForCalls', { campaignIds: ['C-Spring-Renewals'] });
+    const st = await op(n, 'setStatus', { statusId: 'Available' });
+    assert.equal((st.payload as Msg).ok, true);
+    assert.match(String((st.payload as Msg).requestId), /^[0-9a-f-]{36}$/);
+    await waitFor(() => events(n, T_POP).length === 1, 3000, 'data pop event');
+    const pop = events(n, T_POP)[0];
+    assert.equal(pop.callType, 'preview');
+    const call = (pop.payload as { call: Msg }).call;
+    assert.equal(call.__type, 'urn:inin.com:dialer:previewPop');
+    await op(n, 'placePreviewCall', { callAttributes: { is_attr_Note: 'VIP' } });
+    await waitFor(() => events(n, T_POP).length === 2, 3000, 'placed delta');
+    assert.equal((events(n, T_POP)[1].payload as Msg).isDelta, true);
+    await op(n, 'updateCallData', { callAttributes: { is_attr_Outcome: 'Promise' } });
+    await op(n, 'disposition', { label: 'Call Back Later', scheduledTime: '2025-05-02T10:00:00Z', scheduledAgent: 'agent1' });
+    const rb = await op(n, 'requestBreak');
+    assert.equal((rb.vendor as Msg).status, 202);
+    await waitFor(() => events(n, 'urn:inin.com:dialer:breakStatusMessage').length === 3, 3000, 'break granted');
+    assert.deepEqual(events(n, 'urn:inin.com:dialer:breakStatusMessage').map((m) => (m.payload as Msg).breakStatus), [0, 1, 2]);
+    await op(n, 'endBreak');
+    await op(n, 'logOff');
+    await waitFor(() => events(n, 'urn:inin.com:dialer:logoutGrantedMessage').length === 1, 3000, 'logout granted');
+    assert.deepEqual(sessionReqs(), [
+      ['POST', '/dialer/log-in', '{}'],
+      ['POST', '/dialer/ready-for-calls', '{"campaignIds":["C-Spring-Renewals"]}'],
+      ['PUT', '/status/user-statuses/agent1', '{"statusId":"Available"}'],
+      ['POST', '/dialer/place-preview-call', '{"callAttributes":{"is_attr_Note":"VIP"}}'],
+      ['POST', '/dialer/update-call-data', `{"callId":"${call.interactionId}","campaignId":"C-Spring-Renewals","callAttributes":{"is_attr_Outcome":"Promise"}}`],
+      ['POST', '/dialer/disposition', '{"label":"Call Back Later","scheduledTime":1746180000,"scheduledAgent":"agent1"}'],
+      ['POST', '/dialer/request-break', '{}'],
+      ['POST', '/dialer/end-break', '{}'],
+      ['POST', '/dialer/log-off', '{"campaignIds":[]}'],
+    ]);
+    assert.equal(n.caught.length, 0);
+    assert.equal(s.stats.sessionsCreated, 1, 'one session shared by both nodes');
+    assert.deepEqual(n.dialerStatus.at(-1), { fill: 'green', shape: 'dot', text: 'connected' });
+  });
+
+  it('a fixed operation and other TypedInput types (str, json, flow)', async () => {
+    await helper.load(
+      [nodeSet('icws'), catchNode],
+      onTab([
+        { id: 'cfg', type: 'icws-config', url: s.url, timeout: 5000 },
+        { id: 'dialer', type: 'icws-dialer', config: 'cfg', operation: 'setStatus', statusId: 'st', statusIdType: 'flow', userId: 'agent2', userIdType: 'str', wires: [['out']] },
+        { id: 'd2', type: 'icws-dialer', config: 'cfg', operation: 'readyForCalls', campaignIds: '["C-Win-Back"]', campaignIdsType: 'json', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]) as never,
+      { cfg: { username: 'agent1', password: PASSWORD } },
+    );
+    const out = collect(helper.getNode('out'));
+    const caught = collect(helper.getNode('caught'));
+    seen.push(out, caught);
+    const d = helper.getNode('dialer') as unknown as TestNode & { context(): { flow: { set(k: string, v: unknown): void } } };
+    d.context().flow.set('st', 'At Lunch');
+    d.receive({ payload: 'anything' });
+    await waitFor(() => out.length === 1);
+    helper.getNode('d2').receive({});
+    await waitFor(() => caught.length === 1);
+    assert.equal((caught[0].error as Msg).code, 'VENDOR_ERROR', 'not logged in');
+    assert.deepEqual(sessionReqs(), [
+      ['PUT', '/status/user-statuses/agent2', '{"statusId":"At Lunch"}'],
+      ['POST', '/dialer/ready-for-calls', '{"campaignIds":["C-Win-Back"]}'],
+    ]);
+    assert.equal(s.userStatus.get('agent2'), 'At Lunch');
+  });
+
+  it('bad input is INVALID_INPUT (nothing sent); no pending preview is CONFLICT; 403 is AUTH_FAILED with msg.vendor', async () => {
+    const n = await load();
+    await op(n, 'logIn');
+    await op(n, 'readyForCalls');
+    s.queueCall({ type: 'regular' });
+    await op(n, 'setStatus', { statusId: 'Available' });
+    await waitFor(() => events(n, T_POP).length === 1);
+    assert.equal(events(n, T_POP)[0].callType, 'dataPop');
+    s.server.clearRequests();
+    const bad: Array<[string, Msg, RegExp]> = [
+      ['disposition', { label: 'Nope' }, /ICWS disposition: label "Nope" is not a disposition of the current call/],
+      ['disposition', { label: 'Success', scheduledTime: 1746180000 }, /scheduledTime/],
+      ['disposition', { label: 'Success', scheduledAgent: 'agent1' }, /scheduledAgent needs scheduledTime/],
+      ['setStatus', {}, /statusId is required/],
+      ['updateCallData', { callAttributes: 'x' }, /callAttributes/],
+      ['dial', {}, /operation must be one of logIn, logOff/],
+    ];
+    for (const [o, p, re] of bad) {
+      const m = await caughtOf(n, o, p);
+      const e = m.error as { code: string; message: string };
+      assert.equal(e.code, 'INVALID_INPUT', `${o}: ${e.message}`);
+      assert.match(e.message, re);
+      assert.equal(m.vendor, undefined);
+    }
+    const conflict = await caughtOf(n, 'placePreviewCall');
+    assert.equal((conflict.error as Msg).code, 'CONFLICT');
+    assert.deepEqual(sessionReqs(), [], 'nothing sent');
+    assert.deepEqual(n.dialerStatus.at(-1), { fill: 'red', shape: 'ring', text: 'CONFLICT' });
+    const e403 = await caughtOf(n, 'logIn', { campaignId: 'C-Win-Back' });
+    assert.equal((e403.error as Msg).code, 'AUTH_FAILED');
+    assert.match(String((e403.error as Msg).message), /Logon Campaign right/);
+    assert.equal((e403.vendor as Msg).status, 403);
+    assert.equal(((e403.vendor as Msg).body as Msg).errorId, 'error.request.dialer.noLogonCampaignRight');
+    const ok = await op(n, 'disposition', { label: 'Success' });
+    assert.equal((ok.payload as Msg).ok, true);
+    assert.deepEqual(n.dialerStatus.at(-1), { fill: 'green', shape: 'dot', text: 'connected' }, 'success replaces the failure');
+  });
+
+  it('filters events by type (short and full names) and passes messages unchanged', async () => {
+    const n = await load({}, { types: 'breakStatusMessage, urn:inin.com:dialer:logoutGrantedMessage' }, PASSWORD, [
+      { id: 'all', type: 'icws-dialer-events', config: 'cfg', types: '', wires: [['allOut']] },
+      { id: 'allOut', type: 'helper' },
+    ]);
+    const all = collect(helper.getNode('allOut'));
+    seen.push(all);
+    await op(n, 'logIn');
+    await op(n, 'logOff');
+    await waitFor(() => all.length === 3);
+    await sleep(100);
+    assert.deepEqual(
+      n.ev.map((m) => m.topic),
+      ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:logoutGrantedMessage'],
+    );
+    assert.deepEqual(n.ev[0].payload, { __type: 'urn:inin.com:dialer:breakStatusMessage', isDelta: false, breakStatus: 0 });
+    assert.deepEqual(all.map((m) => m.topic), ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage', 'urn:inin.com:dialer:logoutGrantedMessage']);
+    assert.ok(!all.some((m) => String(m.topic).startsWith('urn:inin.com:messaging')), 'non-Dialer messages are not emitted');
+    assert.equal(s.stats.sessionsCreated, 1);
+  });
+
+  it('an unknown type is INVALID_INPUT at deploy; a missing config is NOT_CONFIGURED', async () => {
+    const mark = log.lines.length;
+    await load({}, { types: 'urn:inin.com:status:userStatusMessage' });
+    // reported while the flow starts (before a catch node could see it): in the log
+    await waitFor(() => log.lines.slice(mark).some((l) => l.includes('"code":"INVALID_INPUT"') && l.includes('"field":"types"')), 3000, 'logged error');
+    await sleep(100);
+    assert.equal(s.stats.connectAttempts, 0, 'no session for a node that cannot work');
+    await helper.unload();
+    await helper.load([nodeSet('icws'), catchNode], onTab([{ id: 'events', type: 'icws-dialer-events', types: '', wires: [[]] }, { id: 'dialer', type: 'icws-dialer', operation: 'logIn', wires: [[]] }]) as never);
+    const caught = collect(helper.getNode('caught'));
+    seen.push(caught);
+    helper.getNode('dialer').receive({ payload: {} });
+    await waitFor(() => caught.length === 1);
+    assert.equal((caught[0].error as Msg).code, 'NOT_CONFIGURED');
+    assert.equal(s.stats.connectAttempts, 0);
+  });
+
+  it('short-polls when the server reports messaging version 1', async () => {
+    s.configure({ messagingVersion: 1 });
+    const n = await load();
+    await op(n, 'logIn');
+    await waitFor(() => n.ev.length === 2, 4000, 'events by polling');
+    const [sess] = s.sessions.values();
+    assert.ok(sess.polls >= 1);
+    assert.equal(sess.streamsOpened, 0);
+  });
+
+  it('recovers from session expiry mid-flow: the flow sees no error, Dialer is restored, events go on', async () => {
+    const n = await load();
+    await op(n, 'logIn');
+    await op(n, 'readyForCalls');
+    await waitFor(() => n.ev.length === 2);
+    s.expire();
+    // the request that hits the expired session (or the stream noticing it first) reconnects
+    const out = await op(n, 'setStatus', { statusId: 'Available' });
+    assert.equal((out.payload as Msg).ok, true);
+    await waitFor(() => events(n, T_POP).length === 1, 4000, 'pop after recovery');
+    await waitFor(() => events(n, 'reconnected').length === 1, 3000, 'reconnected event');
+    assert.deepEqual(events(n, 'reconnected')[0].payload, { restored: true });
+    assert.equal(n.caught.length, 0);
+    assert.equal(s.stats.sessionsCreated, 2);
+    const [sess] = s.sessions.values();
+    assert.equal(sess.dialer.loggedIn, true);
+    // no message twice: one break status per log-in (two log-ins), one pop
+    assert.equal(events(n, 'urn:inin.com:dialer:breakStatusMessage').length, 2);
+    assert.ok(n.eventsStatus.some((x) => x.text === 'reconnecting'));
+    assert.deepEqual(n.eventsStatus.at(-1), { fill: 'green', shape: 'dot', text: 'connected' });
+  });
+
+  it('switches over to the alternate server on 503', async () => {
+    const n = await load();
+    await op(n, 'logIn');
+    await waitFor(() => n.ev.length === 2);
+    s.switchover(true);
+    await op(n, 'readyForCalls');
+    await op(n, 'setStatus', { statusId: 'Available' });
+    await waitFor(() => events(n, T_POP).length === 1, 4000, 'pop from the alternate');
+    assert.equal(n.caught.length, 0);
+    assert.equal(s.alternate?.sessions.size, 1);
+    await helper.unload();
+    await waitFor(() => s.alternate?.sessions.size === 0, 3000, 'alternate session deleted');
+  });
+
+  it('bad credentials: AUTH_FAILED, no login storm, status says so, no password anywhere', async () => {
+    const n = await load({}, {}, 'wrong-Pa55word!');
+    const end = Date.now() + 3000;
+    let sent = 0;
+    while (Date.now() < end) {
+      n.dialer.receive({ operation: 'logIn', payload: {} });
+      sent++;
+      await sleep(100);
+    }
+    await waitFor(() => n.caught.length === sent, 3000, 'all errors');
+    assert.ok(n.caught.every((m) => (m.error as Msg).code === 'AUTH_FAILED'));
+    assert.ok(s.stats.connectAttempts <= 3, `${s.stats.connectAttempts} login attempts in 3 s`);
+    assert.equal(s.stats.sessionsCreated, 0);
+    assert.match(String(n.eventsStatus.at(-1)?.text), /^down: AUTH_FAILED, retry in \d+ s$/);
+    assert.equal(n.eventsStatus.at(-1)?.fill, 'red');
+    const everything = JSON.stringify([n.caught, n.eventsStatus, n.dialerStatus]) + log.text();
+    assert.ok(!everything.includes('wrong-Pa55word!'));
+    assert.ok(!everything.includes(PASSWORD));
+  });
+
+  it('a failed station log-on shows on the status; the session stays up', async () => {
+    const n = await load({ station: '9999' });
+    await waitFor(() => n.eventsStatus.some((x) => x.fill === 'yellow' && x.text === 'connected, station log-on failed'), 4000, 'station status');
+    await op(n, 'logIn');
+    await helper.unload();
+    const m = await load({ station: '7001' });
+    await op(m, 'logIn');
+    assert.equal([...s.sessions.values()][0].station, '7001');
+  });
+
+  it('deletes the session when the last node goes; 20 redeploys leave one session and no timer or socket', async () => {
+    await sleep(50);
+    const baseline = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+    const creds = { cfg: { username: 'agent1', password: PASSWORD } };
+    const f = flow(s.url);
+    await helper.load([nodeSet('icws'), catchNode], f as never, creds);
+    await waitFor(() => s.sessions.size === 1, 3000, 'first session');
+    for (let i = 0; i < 20; i++) {
+      await helper.setFlows(f, 'full', creds);
+      await waitFor(() => s.stats.sessionsCreated === i + 2, 3000, `session ${i + 2}`);
+    }
+    await waitFor(() => s.sessions.size === 1 && s.stats.sessionsDeleted === 20, 5000, 'old sessions deleted');
+    const n = { out: collect(helper.getNode('out')) };
+    helper.getNode('dialer').receive({ operation: 'logIn', payload: {} });
+    await waitFor(() => n.out.length === 1);
+    assert.equal(s.stats.sessionsCreated, 21, 'the request used the open session');
+    await helper.unload();
+    await waitFor(() => s.sessions.size === 0 && s.stats.sessionsDeleted === 21, 3000, 'last session deleted');
+    const count = (): number => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+    await waitFor(() => count() <= baseline, 3000, 'resources back to the baseline');
+  });
+});
