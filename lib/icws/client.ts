@@ -12,7 +12,17 @@ import { SKIP_LABEL } from './messages';
 import { IcwsSession, type IcwsSessionOptions, type RequestOptions } from './session';
 import { toEpochSeconds } from './time';
 
-export const OPERATIONS = ['logIn', 'logOff', 'readyForCalls', 'requestBreak', 'endBreak', 'disposition', 'placePreviewCall', 'updateCallData', 'setStatus'] as const;
+export const OPERATIONS = [
+  'logIn',
+  'logOff',
+  'readyForCalls',
+  'requestBreak',
+  'endBreak',
+  'disposition',
+  'placePreviewCall',
+  'updateCallData',
+  'setStatus',
+] as const;
 export type IcwsOperation = (typeof OPERATIONS)[number];
 
 export interface IcwsResult {
@@ -57,11 +67,19 @@ export const schemas: Record<IcwsOperation, object> = {
   disposition: {
     type: 'object',
     required: ['label'],
-    properties: { label: { type: 'string', minLength: 1, pattern: '\\S' }, scheduledAgent: { type: 'string', minLength: 1, pattern: '\\S' }, callAttributes: attributes },
+    properties: {
+      label: { type: 'string', minLength: 1, pattern: '\\S' },
+      scheduledAgent: { type: 'string', minLength: 1, pattern: '\\S' },
+      callAttributes: attributes,
+    },
   },
   placePreviewCall: { type: 'object', properties: { callAttributes: attributes } },
   updateCallData: { type: 'object', required: ['callAttributes'], properties: { callId: id, campaignId: id, callAttributes: attributes } },
-  setStatus: { type: 'object', required: ['statusId'], properties: { statusId: { type: 'string', minLength: 1, pattern: '\\S' }, userId: { type: 'string', minLength: 1, pattern: '\\S' } } },
+  setStatus: {
+    type: 'object',
+    required: ['statusId'],
+    properties: { statusId: { type: 'string', minLength: 1, pattern: '\\S' }, userId: { type: 'string', minLength: 1, pattern: '\\S' } },
+  },
 };
 
 const PATHS: Record<Exclude<IcwsOperation, 'setStatus'>, string> = {
@@ -139,7 +157,12 @@ export class IcwsClient {
     if (call?.labels) {
       const skipOk = p.label === SKIP_LABEL && call.preview && call.allowSkip;
       if (!call.labels.includes(p.label) && !skipOk) {
-        throw invalidInput(VENDOR, op, 'label', `"${p.label}" is not a disposition of the current call (${call.labels.map((l) => `"${l}"`).join(', ') || 'none offered'})`);
+        throw invalidInput(
+          VENDOR,
+          op,
+          'label',
+          `"${p.label}" is not a disposition of the current call (${call.labels.map((l) => `"${l}"`).join(', ') || 'none offered'})`,
+        );
       }
     }
     const body: Record<string, unknown> = { label: p.label };

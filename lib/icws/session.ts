@@ -20,7 +20,7 @@ import { CcError, type ErrorCode } from '../errors';
 import { Transport, parseJsonOrText, type HttpResponse, type TransportOptions } from '../http';
 import { VENDOR, errorBody, icwsError } from './answer';
 import { CookieJar } from './cookies';
-import { T, applyDataPop, isMessage, logoutGrant, type IcwsMessage, type KnownCall } from './messages';
+import { T, applyDataPop, isMessage, logoutGrant, type KnownCall } from './messages';
 import { SseParser } from './sse';
 
 export type SessionPhase = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'down' | 'closed';
@@ -138,7 +138,13 @@ export class IcwsSession extends EventEmitter {
   private sessionSecrets(): string[] {
     const l = this.current;
     if (!l) return [];
-    return [l.csrf, ...l.jar.header().split('; ').map((c) => c.slice(c.indexOf('=') + 1))].filter((s) => s.length >= 6);
+    return [
+      l.csrf,
+      ...l.jar
+        .header()
+        .split('; ')
+        .map((c) => c.slice(c.indexOf('=') + 1)),
+    ].filter((s) => s.length >= 6);
   }
 
   // ---- public surface -------------------------------------------------------------------
@@ -312,7 +318,8 @@ export class IcwsSession extends EventEmitter {
     try {
       live = await this.login();
     } catch (err) {
-      const e = err instanceof CcError ? err : new CcError({ code: 'NETWORK', vendor: VENDOR, operation: 'connect', message: String((err as Error)?.message ?? err) });
+      const e =
+        err instanceof CcError ? err : new CcError({ code: 'NETWORK', vendor: VENDOR, operation: 'connect', message: String((err as Error)?.message ?? err) });
       this.lastError = e;
       if (this.phase !== 'closed') this.scheduleRetry(e);
       throw e;
@@ -468,7 +475,8 @@ export class IcwsSession extends EventEmitter {
       if (live.stopped) return;
       try {
         const res = await this.send(live, op, method, rest, body);
-        if (res.status < 200 || res.status >= 300) this.emit('warning', `restoring ${op} after reconnect: ` + icwsError(op, res, (s) => this.transport.redact(s)).message);
+        if (res.status < 200 || res.status >= 300)
+          this.emit('warning', `restoring ${op} after reconnect: ` + icwsError(op, res, (s) => this.transport.redact(s)).message);
       } catch (err) {
         this.emit('warning', `restoring ${op} after reconnect: ${(err as Error).message}`);
       }
@@ -479,7 +487,14 @@ export class IcwsSession extends EventEmitter {
     return this.send(live, 'disconnect', 'DELETE', 'connection', undefined, { timeout: this.opts.closeTimeoutMs });
   }
 
-  private send(live: Live, operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', rest: string, body?: unknown, o: RequestOptions = {}): Promise<HttpResponse> {
+  private send(
+    live: Live,
+    operation: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    rest: string,
+    body?: unknown,
+    o: RequestOptions = {},
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       'Accept-Language': this.opts.language,
       Accept: ICWS_JSON,

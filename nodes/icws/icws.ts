@@ -61,7 +61,16 @@ export = function (RED: RED): void {
     };
     const bad = types.find((t) => !t.startsWith(DIALER_PREFIX));
     if (!handle) fail(notConfigured(VENDOR, 'events', 'config (icws-config)'));
-    else if (bad) fail(new CcError({ code: 'INVALID_INPUT', vendor: VENDOR, operation: 'events', field: 'types', message: `types: "${bad}" is not a Dialer message type (urn:inin.com:dialer:…)` }));
+    else if (bad)
+      fail(
+        new CcError({
+          code: 'INVALID_INPUT',
+          vendor: VENDOR,
+          operation: 'events',
+          field: 'types',
+          message: `types: "${bad}" is not a Dialer message type (urn:inin.com:dialer:…)`,
+        }),
+      );
     else {
       const state: Parameters<typeof showStatus>[1] = { inFlight: 0 };
       stops.push(

@@ -270,7 +270,8 @@ export class SimDialer {
       if (scheduledTime === undefined) return err(400, 'scheduledAgent requires scheduledTime.', 'error.request.invalidRepresentation');
       if (!call.allowAgentCallbacks) return err(400, 'Agent callbacks are not allowed for this call.', 'error.request.dialer.agentCallbacksNotAllowed');
     }
-    if (callAttributes !== undefined && !isStringMap(callAttributes)) return err(400, 'callAttributes must map strings to strings.', 'error.request.invalidRepresentation');
+    if (callAttributes !== undefined && !isStringMap(callAttributes))
+      return err(400, 'callAttributes must map strings to strings.', 'error.request.invalidRepresentation');
     this.dispositions.push({
       interactionId: call.interactionId,
       label,

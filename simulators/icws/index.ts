@@ -16,15 +16,7 @@
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import { SimServer, header, sendJson, type SimRequest, type Simulator, type SimulatorOptions } from '../common';
-import {
-  DEFAULT_CAMPAIGNS,
-  SimDialer,
-  err,
-  type Answer,
-  type CallScript,
-  type IcwsMessage,
-  type SimCampaign,
-} from './dialer';
+import { DEFAULT_CAMPAIGNS, SimDialer, err, type Answer, type CallScript, type IcwsMessage, type SimCampaign } from './dialer';
 
 export type { IcwsMessage, CallScript, SimCampaign } from './dialer';
 
@@ -168,7 +160,8 @@ function objectBody(req: SimRequest): Record<string, unknown> | Answer {
   } catch {
     return err(400, 'The request body is not valid JSON.', 'error.request.invalidRepresentation');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return err(400, 'The request body must be a JSON object.', 'error.request.invalidRepresentation');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return err(400, 'The request body must be a JSON object.', 'error.request.invalidRepresentation');
   return v as Record<string, unknown>;
 }
 
@@ -297,12 +290,16 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
       ];
     }
     if (include.includes('effective-station')) out.effectiveStation = null;
-    send(res, { status: 201, body: out }, {
-      'inin-icws-session-id': s.id,
-      'inin-icws-csrf-token': s.csrf,
-      location: `${prefix}/icws/${s.id}/connection`,
-      'set-cookie': `${s.cookieName}=${s.cookieValue}; Path=${prefix}/icws/${s.id}; HttpOnly`,
-    });
+    send(
+      res,
+      { status: 201, body: out },
+      {
+        'inin-icws-session-id': s.id,
+        'inin-icws-csrf-token': s.csrf,
+        location: `${prefix}/icws/${s.id}/connection`,
+        'set-cookie': `${s.cookieName}=${s.cookieValue}; Path=${prefix}/icws/${s.id}; HttpOnly`,
+      },
+    );
   }
 
   function openStream(s: SimSession, req: SimRequest, res: http.ServerResponse): void {
@@ -431,8 +428,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
     opts,
   );
 
-  const pick = (sessionId?: string): SimSession[] =>
-    sessionId ? [sessions.get(sessionId)].filter((s): s is SimSession => !!s) : [...sessions.values()];
+  const pick = (sessionId?: string): SimSession[] => (sessionId ? [sessions.get(sessionId)].filter((s): s is SimSession => !!s) : [...sessions.values()]);
 
   const sim: IcwsSimulator = {
     name: 'icws',

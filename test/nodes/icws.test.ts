@@ -87,7 +87,8 @@ describe('icws nodes', function () {
   }
 
   const events = (n: Loaded, topic: string): Msg[] => n.ev.filter((m) => m.topic === topic);
-  const sessionReqs = () => s.server.requests.filter((r) => /\/dialer\/|\/status\//.test(r.path)).map((r) => [r.method, r.path.replace(/^\/icws\/\d+/, ''), r.body]);
+  const sessionReqs = () =>
+    s.server.requests.filter((r) => /\/dialer\/|\/status\//.test(r.path)).map((r) => [r.method, r.path.replace(/^\/icws\/\d+/, ''), r.body]);
 
   it('runs the seed flow over the wire: log in → ready → Available → preview pop → place → disposition → update → break → log off', async () => {
     const n = await load();
@@ -118,7 +119,10 @@ describe('icws nodes', function () {
     const rb = await op(n, 'requestBreak');
     assert.equal((rb.vendor as Msg).status, 202);
     await waitFor(() => events(n, 'urn:inin.com:dialer:breakStatusMessage').length === 3, 3000, 'break granted');
-    assert.deepEqual(events(n, 'urn:inin.com:dialer:breakStatusMessage').map((m) => (m.payload as Msg).breakStatus), [0, 1, 2]);
+    assert.deepEqual(
+      events(n, 'urn:inin.com:dialer:breakStatusMessage').map((m) => (m.payload as Msg).breakStatus),
+      [0, 1, 2],
+    );
     await op(n, 'endBreak');
     await op(n, 'logOff');
     await waitFor(() => events(n, 'urn:inin.com:dialer:logoutGrantedMessage').length === 1, 3000, 'logout granted');
@@ -127,7 +131,11 @@ describe('icws nodes', function () {
       ['POST', '/dialer/ready-for-calls', '{"campaignIds":["C-Spring-Renewals"]}'],
       ['PUT', '/status/user-statuses/agent1', '{"statusId":"Available"}'],
       ['POST', '/dialer/place-preview-call', '{"callAttributes":{"is_attr_Note":"VIP"}}'],
-      ['POST', '/dialer/update-call-data', `{"callId":"${call.interactionId}","campaignId":"C-Spring-Renewals","callAttributes":{"is_attr_Outcome":"Promise"}}`],
+      [
+        'POST',
+        '/dialer/update-call-data',
+        `{"callId":"${call.interactionId}","campaignId":"C-Spring-Renewals","callAttributes":{"is_attr_Outcome":"Promise"}}`,
+      ],
       ['POST', '/dialer/disposition', '{"label":"Call Back Later","scheduledTime":1746180000,"scheduledAgent":"agent1"}'],
       ['POST', '/dialer/request-break', '{}'],
       ['POST', '/dialer/end-break', '{}'],
@@ -143,7 +151,17 @@ describe('icws nodes', function () {
       [nodeSet('icws'), catchNode],
       onTab([
         { id: 'cfg', type: 'icws-config', url: s.url, timeout: 5000 },
-        { id: 'dialer', type: 'icws-dialer', config: 'cfg', operation: 'setStatus', statusId: 'st', statusIdType: 'flow', userId: 'agent2', userIdType: 'str', wires: [['out']] },
+        {
+          id: 'dialer',
+          type: 'icws-dialer',
+          config: 'cfg',
+          operation: 'setStatus',
+          statusId: 'st',
+          statusIdType: 'flow',
+          userId: 'agent2',
+          userIdType: 'str',
+          wires: [['out']],
+        },
         { id: 'd2', type: 'icws-dialer', config: 'cfg', operation: 'readyForCalls', campaignIds: '["C-Win-Back"]', campaignIdsType: 'json', wires: [['out']] },
         { id: 'out', type: 'helper' },
       ]) as never,
@@ -220,7 +238,10 @@ describe('icws nodes', function () {
       ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:logoutGrantedMessage'],
     );
     assert.deepEqual(n.ev[0].payload, { __type: 'urn:inin.com:dialer:breakStatusMessage', isDelta: false, breakStatus: 0 });
-    assert.deepEqual(all.map((m) => m.topic), ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage', 'urn:inin.com:dialer:logoutGrantedMessage']);
+    assert.deepEqual(
+      all.map((m) => m.topic),
+      ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage', 'urn:inin.com:dialer:logoutGrantedMessage'],
+    );
     assert.ok(!all.some((m) => String(m.topic).startsWith('urn:inin.com:messaging')), 'non-Dialer messages are not emitted');
     assert.equal(s.stats.sessionsCreated, 1);
   });
@@ -233,7 +254,13 @@ describe('icws nodes', function () {
     await sleep(100);
     assert.equal(s.stats.connectAttempts, 0, 'no session for a node that cannot work');
     await helper.unload();
-    await helper.load([nodeSet('icws'), catchNode], onTab([{ id: 'events', type: 'icws-dialer-events', types: '', wires: [[]] }, { id: 'dialer', type: 'icws-dialer', operation: 'logIn', wires: [[]] }]) as never);
+    await helper.load(
+      [nodeSet('icws'), catchNode],
+      onTab([
+        { id: 'events', type: 'icws-dialer-events', types: '', wires: [[]] },
+        { id: 'dialer', type: 'icws-dialer', operation: 'logIn', wires: [[]] },
+      ]) as never,
+    );
     const caught = collect(helper.getNode('caught'));
     seen.push(caught);
     helper.getNode('dialer').receive({ payload: {} });

@@ -35,7 +35,13 @@ describe('ICWS client and session (lib/icws)', function () {
   let sim: IcwsSimulator;
   const clients: IcwsClient[] = [];
 
-  function client(extra: Partial<IcwsSessionOptions> = {}): { c: IcwsClient; messages: IcwsMessage[]; states: SessionStatus[]; warnings: string[]; reconnects: number[] } {
+  function client(extra: Partial<IcwsSessionOptions> = {}): {
+    c: IcwsClient;
+    messages: IcwsMessage[];
+    states: SessionStatus[];
+    warnings: string[];
+    reconnects: number[];
+  } {
     const c = new IcwsClient({ url: sim.url, username: 'agent1', password: PASSWORD, timeout: 3000, backoffMs: [100, 200, 400], ...extra });
     clients.push(c);
     const messages: IcwsMessage[] = [];
@@ -78,7 +84,12 @@ describe('ICWS client and session (lib/icws)', function () {
       assert.equal(conn.rawQuery, 'include=features%2Ceffective-station');
       assert.equal(conn.headers['accept-language'], 'de-de');
       assert.match(String(conn.headers['content-type']), /^application\/json/);
-      assert.deepEqual(JSON.parse(conn.body), { __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings', applicationName: 'Flows', userID: 'agent1', password: PASSWORD });
+      assert.deepEqual(JSON.parse(conn.body), {
+        __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
+        applicationName: 'Flows',
+        userID: 'agent1',
+        password: PASSWORD,
+      });
       const [s] = sim.sessions.values();
       const login = reqs('/icws/', 'POST').find((r) => r.path.endsWith('/dialer/log-in'));
       assert.ok(login);
@@ -97,7 +108,12 @@ describe('ICWS client and session (lib/icws)', function () {
       const { c } = client({ station: '7001' });
       await c.logIn();
       const st = reqs('/icws/', 'PUT').find((r) => r.path.endsWith('/connection/station'));
-      assert.deepEqual(JSON.parse(st?.body ?? ''), { __type: 'urn:inin.com:connection:workstationSettings', workstation: '7001', supportedMediaTypes: [1], readyForInteractions: true });
+      assert.deepEqual(JSON.parse(st?.body ?? ''), {
+        __type: 'urn:inin.com:connection:workstationSettings',
+        workstation: '7001',
+        supportedMediaTypes: [1],
+        readyForInteractions: true,
+      });
       assert.equal([...sim.sessions.values()][0].station, '7001');
 
       const bad = client({ station: '9999' });
@@ -138,8 +154,12 @@ describe('ICWS client and session (lib/icws)', function () {
       await waitFor(() => reqs('/icws/', 'GET').length >= 3, 4000, 'three polls');
       const gets = reqs('/icws/', 'GET');
       for (const g of gets) assert.notEqual(g.headers.accept, 'text/event-stream');
-      for (let i = 1; i < gets.length; i++) assert.ok(gets[i].time - gets[i - 1].time >= 1150, `poll ${i} came ${gets[i].time - gets[i - 1].time} ms after the previous one`);
-      assert.deepEqual(messages.slice(0, 2).map((m) => m.__type), ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage']);
+      for (let i = 1; i < gets.length; i++)
+        assert.ok(gets[i].time - gets[i - 1].time >= 1150, `poll ${i} came ${gets[i].time - gets[i - 1].time} ms after the previous one`);
+      assert.deepEqual(
+        messages.slice(0, 2).map((m) => m.__type),
+        ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage'],
+      );
     });
 
     it('recovers from session expiry mid-flow: one reconnect, Dialer restored, the request repeated, no error', async () => {
@@ -246,7 +266,10 @@ describe('ICWS client and session (lib/icws)', function () {
       }
       assert.ok(errors.length > 30);
       assert.ok(errors.every((e) => e.code === 'AUTH_FAILED'));
-      assert.match(errors[0].message, /^ICWS logIn: could not open the session: The authentication process failed\. \(HTTP 400, error\.request\.connection\.authenticationFailure\): check user name and password$/);
+      assert.match(
+        errors[0].message,
+        /^ICWS logIn: could not open the session: The authentication process failed\. \(HTTP 400, error\.request\.connection\.authenticationFailure\): check user name and password$/,
+      );
       const attempts = sim.stats.connectAttempts;
       assert.ok(attempts >= 2 && attempts <= 3, `${attempts} login attempts in 3 s`);
       assert.equal(dialerReqs().length, 0);
@@ -329,7 +352,11 @@ describe('ICWS client and session (lib/icws)', function () {
         ['POST', '/dialer/ready-for-calls', '{"campaignIds":["C-Spring-Renewals"]}'],
         ['PUT', '/status/user-statuses/agent1', '{"statusId":"Available"}'],
         ['POST', '/dialer/place-preview-call', '{"callAttributes":{"is_attr_Note":"VIP"}}'],
-        ['POST', '/dialer/update-call-data', `{"callId":"${pop?.interactionId}","campaignId":"C-Spring-Renewals","callAttributes":{"is_attr_Outcome":"Promise"}}`],
+        [
+          'POST',
+          '/dialer/update-call-data',
+          `{"callId":"${pop?.interactionId}","campaignId":"C-Spring-Renewals","callAttributes":{"is_attr_Outcome":"Promise"}}`,
+        ],
         ['POST', '/dialer/disposition', '{"label":"Call Back Later","scheduledTime":1746180000,"scheduledAgent":"agent1","callAttributes":{"a":"b"}}'],
         ['POST', '/dialer/request-break', '{}'],
         ['POST', '/dialer/end-break', '{}'],
@@ -346,13 +373,19 @@ describe('ICWS client and session (lib/icws)', function () {
       await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: 'tomorrow' }), 'INVALID_INPUT', /scheduledTime/);
       await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: '2025-05-02T10:00:00' }), 'INVALID_INPUT', /time zone/);
       await rejects(c.disposition({ label: 'Call Back Later', scheduledAgent: 'agent1' }), 'INVALID_INPUT', /scheduledAgent needs scheduledTime/);
-      await rejects(c.disposition({ label: 'Call Back Later', callAttributes: { n: 1 } as unknown as Record<string, string> }), 'INVALID_INPUT', /callAttributes\.n/);
+      await rejects(
+        c.disposition({ label: 'Call Back Later', callAttributes: { n: 1 } as unknown as Record<string, string> }),
+        'INVALID_INPUT',
+        /callAttributes\.n/,
+      );
       assert.equal(dialerReqs().length, 0);
       await c.disposition({ label: 'Call Back Later', scheduledTime: 1746180000999 });
       await c.setStatus({ statusId: 'Available' });
       await waitFor(() => messages.filter((m) => m.__type === 'urn:inin.com:dialer:dataPopMessage' && !m.isDelta).length === 2);
       await c.disposition({ label: 'Call Back Later', scheduledTime: new Date('2025-05-02T10:00:00.500Z') });
-      const bodies = dialerReqs().filter((r) => r.path.endsWith('/disposition')).map((r) => JSON.parse(r.body).scheduledTime);
+      const bodies = dialerReqs()
+        .filter((r) => r.path.endsWith('/disposition'))
+        .map((r) => JSON.parse(r.body).scheduledTime);
       assert.deepEqual(bodies, [1746180000, 1746180000]);
     });
 
@@ -361,7 +394,11 @@ describe('ICWS client and session (lib/icws)', function () {
       sim.queueCall({ type: 'regular' });
       await toPop(c, messages);
       sim.server.clearRequests();
-      const e = await rejects(c.disposition({ label: 'Sale!' }), 'INVALID_INPUT', /ICWS disposition: label "Sale!" is not a disposition of the current call \("Success", "Call Back Later"/);
+      const e = await rejects(
+        c.disposition({ label: 'Sale!' }),
+        'INVALID_INPUT',
+        /ICWS disposition: label "Sale!" is not a disposition of the current call \("Success", "Call Back Later"/,
+      );
       assert.equal(e.field, 'label');
       await rejects(c.disposition({ label: 'Skipped - Agent Skip' }), 'INVALID_INPUT', /label/);
       await rejects(c.disposition({ label: '' }), 'INVALID_INPUT', /label/);
@@ -392,7 +429,11 @@ describe('ICWS client and session (lib/icws)', function () {
 
     it('maps the failure answers: 403, 404, 400, 500, 429', async () => {
       const { c } = client();
-      await rejects(c.logIn({ campaignId: 'C-Win-Back' }), 'AUTH_FAILED', /Logon Campaign right\. \(HTTP 403, error\.request\.dialer\.noLogonCampaignRight\): no Dialer licence or a missing right/);
+      await rejects(
+        c.logIn({ campaignId: 'C-Win-Back' }),
+        'AUTH_FAILED',
+        /Logon Campaign right\. \(HTTP 403, error\.request\.dialer\.noLogonCampaignRight\): no Dialer licence or a missing right/,
+      );
       await rejects(c.setStatus({ statusId: 'Sleeping' }), 'VENDOR_ERROR', /Unknown status Sleeping\. \(HTTP 400/);
       await rejects(c.setStatus({ statusId: 'Available', userId: 'ghost' }), 'NOT_FOUND');
       await rejects(c.readyForCalls(), 'VENDOR_ERROR', /not logged in to Dialer/);

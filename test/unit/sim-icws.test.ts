@@ -274,7 +274,10 @@ describe('ICWS simulator', function () {
       const afterLogin = await poll(s);
       assert.deepEqual(types(afterLogin), ['urn:inin.com:dialer:breakStatusMessage', 'urn:inin.com:dialer:availableCampaignsMessage']);
       assert.equal(afterLogin[0].breakStatus, 0);
-      const camps = afterLogin[1] as { agentHasLogonCampaignRight: boolean; campaignsAdded: Array<{ id: string; isLoggedIn: boolean; campaignType: number; status: number }> };
+      const camps = afterLogin[1] as {
+        agentHasLogonCampaignRight: boolean;
+        campaignsAdded: Array<{ id: string; isLoggedIn: boolean; campaignType: number; status: number }>;
+      };
       assert.equal(camps.agentHasLogonCampaignRight, false);
       assert.deepEqual(
         camps.campaignsAdded.map((c) => [c.id, c.isLoggedIn]),
@@ -305,7 +308,12 @@ describe('ICWS simulator', function () {
       const placed = await poll(s);
       assert.equal(placed.length, 1);
       assert.equal(placed[0].isDelta, true);
-      assert.deepEqual(placed[0].call, { __type: 'urn:inin.com:dialer:previewPop', interactionId: call1.interactionId, campaignId: 'C-Spring-Renewals', callPlaced: true });
+      assert.deepEqual(placed[0].call, {
+        __type: 'urn:inin.com:dialer:previewPop',
+        interactionId: call1.interactionId,
+        campaignId: 'C-Spring-Renewals',
+        callPlaced: true,
+      });
       assert.equal((await on(s, 'POST', 'dialer/place-preview-call', {})).status, 404, 'already placed');
 
       const badLabel = await on(s, 'POST', 'dialer/disposition', { label: 'Nope' });
@@ -345,7 +353,11 @@ describe('ICWS simulator', function () {
       assert.equal(c.allowSkip, undefined);
       assert.equal((await on(s, 'POST', 'dialer/place-preview-call', {})).status, 404, 'not a preview');
       assert.equal((await on(s, 'POST', 'dialer/disposition', { label: 'Skipped - Agent Skip' })).status, 400);
-      assert.equal((await on(s, 'POST', 'dialer/disposition', { label: 'Success', scheduledTime: 1746180000, scheduledAgent: 'agent1' })).status, 400, 'no agent callbacks');
+      assert.equal(
+        (await on(s, 'POST', 'dialer/disposition', { label: 'Success', scheduledTime: 1746180000, scheduledAgent: 'agent1' })).status,
+        400,
+        'no agent callbacks',
+      );
       assert.equal((await on(s, 'POST', 'dialer/disposition', { label: 'Success' })).status, 200);
       await poll(s);
       await on(s, 'PUT', 'status/user-statuses/agent1', { statusId: 'Available' });
@@ -362,9 +374,15 @@ describe('ICWS simulator', function () {
       await poll(s);
       const rb = await on(s, 'POST', 'dialer/request-break', {});
       assert.equal(rb.status, 202);
-      assert.deepEqual((await poll(s)).map((m) => m.breakStatus), [1]);
+      assert.deepEqual(
+        (await poll(s)).map((m) => m.breakStatus),
+        [1],
+      );
       await on(s, 'POST', 'dialer/disposition', { label: 'Success' });
-      assert.deepEqual((await poll(s)).map((m) => m.breakStatus), [2]);
+      assert.deepEqual(
+        (await poll(s)).map((m) => m.breakStatus),
+        [2],
+      );
       await on(s, 'PUT', 'status/user-statuses/agent1', { statusId: 'Available' });
       assert.deepEqual(types(await poll(s)), ['urn:inin.com:messaging:asyncOperationCompletedMessage'], 'no pop on break');
       assert.equal((await on(s, 'POST', 'dialer/end-break', {})).status, 202);
@@ -378,7 +396,10 @@ describe('ICWS simulator', function () {
       await on(s, 'POST', 'dialer/log-in', {});
       await poll(s);
       await on(s, 'POST', 'dialer/request-break', {});
-      assert.deepEqual((await poll(s)).map((m) => m.breakStatus), [1, 2]);
+      assert.deepEqual(
+        (await poll(s)).map((m) => m.breakStatus),
+        [1, 2],
+      );
     });
 
     it('defers log-off until the call is dispositioned; accepts {} and no body', async () => {
@@ -411,10 +432,16 @@ describe('ICWS simulator', function () {
 
     it('update-call-data answers 202 and needs callId, campaignId, callAttributes', async () => {
       const s = await connect(base);
-      const ok = await on(s, 'POST', 'dialer/update-call-data', { callId: '2001184312', campaignId: 'C-Spring-Renewals', callAttributes: { is_attr_Outcome: 'Promise' } });
+      const ok = await on(s, 'POST', 'dialer/update-call-data', {
+        callId: '2001184312',
+        campaignId: 'C-Spring-Renewals',
+        callAttributes: { is_attr_Outcome: 'Promise' },
+      });
       assert.equal(ok.status, 202);
       assert.equal((await on(s, 'POST', 'dialer/update-call-data', { callId: '1', callAttributes: {} })).status, 400);
-      assert.deepEqual(sim.sessions.get(s.sid)?.dialer.callData, [{ callId: '2001184312', campaignId: 'C-Spring-Renewals', callAttributes: { is_attr_Outcome: 'Promise' } }]);
+      assert.deepEqual(sim.sessions.get(s.sid)?.dialer.callData, [
+        { callId: '2001184312', campaignId: 'C-Spring-Renewals', callAttributes: { is_attr_Outcome: 'Promise' } },
+      ]);
     });
 
     it('answers 403 for campaign log-in without the right and without a Dialer licence', async () => {
@@ -438,7 +465,9 @@ describe('ICWS simulator', function () {
       assert.deepEqual(types(await poll(s)), ['urn:inin.com:messaging:asyncOperationCompletedMessage']);
       assert.equal((await on(s, 'POST', 'dialer/log-in', { campaignId: 'C-Win-Back' })).status, 200);
       const changed = await poll(s);
-      assert.deepEqual(changed[0].campaignsChanged, [{ id: 'C-Win-Back', name: 'Win Back', workgroup: 'Outbound', status: 1, campaignType: 1, isLoggedIn: true }]);
+      assert.deepEqual(changed[0].campaignsChanged, [
+        { id: 'C-Win-Back', name: 'Win Back', workgroup: 'Outbound', status: 1, campaignType: 1, isLoggedIn: true },
+      ]);
       assert.deepEqual(await poll(s), [], 'ready must be repeated after a campaign log-in');
       await on(s, 'POST', 'dialer/ready-for-calls', {});
       const pop = await poll(s);
@@ -470,7 +499,15 @@ describe('ICWS simulator', function () {
       assert.deepEqual(r.body, { ok: true, result: { dropped: 1 } });
       assert.equal((await on(s, 'POST', 'dialer/log-in', {})).status, 401);
       const m = await poll(s);
-      assert.deepEqual(m, [{ __type: 'urn:inin.com:connection:connectionStateChangeMessage', isDelta: false, previousConnectionState: 1, newConnectionState: 2, reason: 'The session was closed by the server.' }]);
+      assert.deepEqual(m, [
+        {
+          __type: 'urn:inin.com:connection:connectionStateChangeMessage',
+          isDelta: false,
+          previousConnectionState: 1,
+          newConnectionState: 2,
+          reason: 'The session was closed by the server.',
+        },
+      ]);
       assert.equal((await on(s, 'GET', 'messaging/messages')).status, 401);
     });
   });
@@ -581,10 +618,19 @@ describe('ICWS simulator', function () {
       assert.equal((await call(base, 'POST', '/__sim/configure', { messagingVersion: 1 })).status, 200);
       const a = await call(base, 'POST', '/icws/connection?include=features', CONNECT_BODY());
       assert.equal((a.body as { features: Array<{ version: number }> }).features[0].version, 1);
-      assert.equal((await call(sim.alternate!.url, 'POST', '/icws/connection?include=features', CONNECT_BODY()).then((x) => (x.body as { features: Array<{ version: number }> }).features[0].version)), 1, 'configure reaches the alternate');
+      assert.equal(
+        await call(sim.alternate!.url, 'POST', '/icws/connection?include=features', CONNECT_BODY()).then(
+          (x) => (x.body as { features: Array<{ version: number }> }).features[0].version,
+        ),
+        1,
+        'configure reaches the alternate',
+      );
       const s = await connect(base);
       await call(base, 'POST', '/__sim/queue-call', { type: 'regular', attributes: { is_attr_Phone: '1' } });
-      await call(base, 'POST', '/__sim/push', { sessionId: s.sid, message: { __type: 'urn:inin.com:dialer:autoLoginMessage', isDelta: false, campaignId: 'C-Win-Back', initiatorName: 'supervisor' } });
+      await call(base, 'POST', '/__sim/push', {
+        sessionId: s.sid,
+        message: { __type: 'urn:inin.com:dialer:autoLoginMessage', isDelta: false, campaignId: 'C-Win-Back', initiatorName: 'supervisor' },
+      });
       assert.equal((await call(base, 'POST', '/__sim/push', { message: {} })).status, 400);
       await on(s, 'POST', 'dialer/log-in', {});
       await on(s, 'POST', 'dialer/ready-for-calls', {});
@@ -597,7 +643,9 @@ describe('ICWS simulator', function () {
         'urn:inin.com:dialer:dataPopMessage',
       ]);
       assert.deepEqual((m[3].call as { attributes: unknown }).attributes, { is_attr_Phone: '1' });
-      const state = (await call(base, 'POST', '/__sim/state')).body as { result: { activeSessions: number; stats: { connectAttempts: number }; sessions: Array<{ polls: number; dialer: { call: unknown } }> } };
+      const state = (await call(base, 'POST', '/__sim/state')).body as {
+        result: { activeSessions: number; stats: { connectAttempts: number }; sessions: Array<{ polls: number; dialer: { call: unknown } }> };
+      };
       assert.equal(state.result.activeSessions, 2);
       assert.equal(state.result.stats.connectAttempts, 2);
       assert.ok(state.result.sessions.some((x) => x.polls === 1 && x.dialer.call));
