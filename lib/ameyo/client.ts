@@ -112,6 +112,45 @@ export class AmeyoClient {
     return this.answer(op, res, { phone, userId: p.userId });
   }
 
+  /**
+   * Checks address and token headers without placing a call: the command with an empty `data`
+   * document cannot dial. A wrong token gets `null` (or 401/403); anything else means accepted.
+   */
+  async checkCredentials(): Promise<void> {
+    const op = 'checkCredentials';
+    const s = this.settings;
+    if (!s.url) throw notConfigured(VENDOR, op, 'url');
+    if (!s.hashKey) throw notConfigured(VENDOR, op, 'hashKey');
+    if (!s.requestingHost) throw notConfigured(VENDOR, op, 'requestingHost');
+    const res = await this.transport.request({
+      operation: op,
+      method: 'POST',
+      path: COMMAND_PATH,
+      query: { command: 'clickToDialWithToken' },
+      headers: this.headers(),
+      body: 'data=' + encodeURIComponent('{}'),
+    });
+    const text = res.text.trim();
+    const fail = (code: CcError['code'], message: string): CcError => new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message });
+    if (res.status === 401 || res.status === 403 || text === '' || text === 'null')
+      throw fail('AUTH_FAILED', 'Ameyo refused the token headers; check hash key, requesting host and policy name');
+    if (res.status === 404) throw fail('VENDOR_ERROR', 'Ameyo answered 404: check the URL (no ameyowebaccess command endpoint there)');
+    if (res.status >= 400) throw fail('VENDOR_ERROR', `Ameyo answered HTTP ${res.status}`);
+    const answer = readAnswer(text);
+    if (answer && isAuthRefusal(answer)) throw fail('AUTH_FAILED', `Ameyo refused the request: ${answer.reason ?? answer.details ?? ''}`);
+  }
+
+  private headers(): Record<string, string> {
+    const s = this.settings;
+    return {
+      'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      Accept: 'application/json, text/plain, */*',
+      'Hash-key': s.hashKey,
+      'Requesting-host': s.requestingHost,
+      'Policy-name': s.policyName || DEFAULT_POLICY,
+    };
+  }
+
   /** Maps an HTTP answer to an outcome or a contract error (vendors/ameyo.md 4.4). */
   private answer(op: string, res: HttpResponse, request: { phone: string; userId: string }): ClickToDialAnswer {
     const text = res.text;

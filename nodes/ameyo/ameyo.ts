@@ -1,6 +1,6 @@
 /** Ameyo node set: `ameyo-config` and `ameyo-click-to-dial`. */
 import { AmeyoClient, DEFAULT_TIMEOUT, type ClickToDialParams } from '../../lib/ameyo';
-import { registerConfigNode, type ConfigValues } from '../shared/config';
+import { registerConfigNode, registerTestConnection, type ConfigValues } from '../shared/config';
 import { registerOperationNode } from '../shared/operation';
 import type { RED } from '../shared/red';
 import { ameyoConfig, clickToDial } from './spec';
@@ -25,4 +25,6 @@ export = function (RED: RED): void {
     const { result, vendor } = await client.clickToDial(params as unknown as ClickToDialParams, { timeout, signal });
     return { payload: result, vendor };
   });
+
+  registerTestConnection(RED, ameyoConfig, makeClient, (client) => client.checkCredentials(), DEFAULT_TIMEOUT);
 };

@@ -73,6 +73,73 @@ function proxyFrom(RED: RED, id: unknown): ProxySettings | undefined {
   return { url: u.toString(), noProxy: p.noproxy ?? [] };
 }
 
+/** The values a config node (or a "test connection" request) makes its client from. */
+export function configValues(
+  RED: RED,
+  spec: ConfigSpec,
+  node: Node | null,
+  def: NodeDef,
+  rawCredentials: Record<string, string | undefined>,
+  defaultTimeout: number,
+): ConfigValues {
+  const env = (v: string | undefined): string =>
+    node ? resolveEnv(RED, node, v) : (v ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, n: string) => process.env[n] ?? '');
+  const credentials: Record<string, string> = {};
+  for (const c of spec.credentials) credentials[c] = env(rawCredentials[c]);
+  const secretValues = Object.values(credentials).filter((s) => s.length > 0);
+  const timeout = Number(def.timeout) > 0 ? Number(def.timeout) : defaultTimeout;
+  const maxSockets = Number(def.maxSockets) > 0 ? Number(def.maxSockets) : 64;
+  return {
+    node: node as Node,
+    def,
+    url: env(typeof def.url === 'string' ? def.url : '').trim(),
+    timeout,
+    credentials,
+    transport: { timeout, maxSockets, tls: tlsFrom(RED, def.tls), proxy: proxyFrom(RED, def.proxy), secrets: () => secretValues },
+  };
+}
+
+/**
+ * "Test connection" from the config node's edit dialog: `POST cc-glue/test-connection/<type>`
+ * with the dialog's unsaved values; a credential left as the placeholder (or empty) is taken from
+ * the deployed node. Guarded by the type's write permission; answers `{ok}` or `{ok:false, code,
+ * message}` and never echoes a credential.
+ */
+export function registerTestConnection<C extends ClosableClient>(
+  RED: RED,
+  spec: ConfigSpec,
+  create: (values: ConfigValues) => C,
+  test: (client: C) => Promise<unknown>,
+  defaultTimeout: number,
+): void {
+  const handler = (req: { body?: unknown }, res: { json(b: unknown): void; status(n: number): { json(b: unknown): void } }): void => {
+    const body = (req.body ?? {}) as { id?: string; settings?: Record<string, unknown>; credentials?: Record<string, string> };
+    const stored = (body.id ? (RED.nodes.getCredentials?.(body.id) ?? RED.nodes.getNode(body.id)?.credentials) : undefined) ?? {};
+    const creds: Record<string, string | undefined> = {};
+    for (const c of spec.credentials) {
+      const given = body.credentials?.[c];
+      creds[c] = !given || given === '__PWRD__' ? stored[c] : given;
+    }
+    const def = { id: body.id ?? 'test', type: spec.type, ...(body.settings ?? {}) } as NodeDef;
+    let client: C | undefined;
+    const secrets = Object.values(creds).filter((v): v is string => Boolean(v && v.length >= 3));
+    const scrub = (t: string): string => secrets.reduce((acc, s) => acc.split(s).join('***'), t);
+    Promise.resolve()
+      .then(() => {
+        const values = configValues(RED, spec, null, def, creds, defaultTimeout);
+        values.transport.timeout = Math.min(values.timeout, 15000);
+        client = create(values);
+        return test(client);
+      })
+      .then(
+        () => res.json({ ok: true }),
+        (err: { code?: string; message?: string }) => res.json({ ok: false, code: err.code ?? 'VENDOR_ERROR', message: scrub(String(err.message ?? err)) }),
+      )
+      .finally(() => void Promise.resolve(client?.close()).catch(() => undefined));
+  };
+  RED.httpAdmin.post(`/cc-glue/test-connection/${spec.type}`, RED.auth.needsPermission(`${spec.type}.write`), handler);
+}
+
 /**
  * Registers a config node type. `create` makes the vendor client from the node's values; it
  * is called lazily by the first `client()` and again after the last user left.
@@ -81,19 +148,7 @@ export function registerConfigNode<C extends ClosableClient>(RED: RED, spec: Con
   function ConfigNode(this: Node & ConfigHandle<C>, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const credentials: Record<string, string> = {};
-    for (const c of spec.credentials) credentials[c] = resolveEnv(RED, node, node.credentials?.[c]);
-    const secretValues = Object.values(credentials).filter((s) => s.length > 0);
-    const timeout = Number(def.timeout) > 0 ? Number(def.timeout) : defaultTimeout;
-    const maxSockets = Number(def.maxSockets) > 0 ? Number(def.maxSockets) : 64;
-    const values: ConfigValues = {
-      node,
-      def,
-      url: resolveEnv(RED, node, typeof def.url === 'string' ? def.url : '').trim(),
-      timeout,
-      credentials,
-      transport: { timeout, maxSockets, tls: tlsFrom(RED, def.tls), proxy: proxyFrom(RED, def.proxy), secrets: () => secretValues },
-    };
+    const values = configValues(RED, spec, node, def, node.credentials ?? {}, defaultTimeout);
     let client: C | undefined;
     let stopState: (() => void) | undefined;
     const users = new Map<Node, ((s: SessionState | undefined) => void) | undefined>();

@@ -182,4 +182,24 @@ describe('ameyo-click-to-dial node', function () {
     );
     assert.deepEqual(st.at(-1), {});
   });
+
+  it('tests the connection from the edit dialog: success, AUTH_FAILED, and the stored credential for the placeholder', async () => {
+    await load();
+    const probe = async (credentials: Record<string, string>, id = 'unsaved'): Promise<Record<string, unknown>> => {
+      // The admin app of the test helper (RED.httpAdmin), as the editor reaches it.
+      const admin = helper.request() as { post(u: string): { send(b: unknown): Promise<{ status: number; body: Record<string, unknown> }> } };
+      const r = await admin
+        .post('/cc-glue/test-connection/ameyo-config')
+        .send({ id, settings: { url: s.url, requestingHost: 'acme-crm', policyName: '', timeout: '5000' }, credentials });
+      assert.equal(r.status, 200);
+      return r.body;
+    };
+    assert.deepEqual(await probe({ hashKey: HASH }), { ok: true });
+    const bad = await probe({ hashKey: 'wrong-key-123' });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.code, 'AUTH_FAILED');
+    assert.ok(!JSON.stringify(bad).includes('wrong-key-123'));
+    assert.deepEqual(await probe({ hashKey: '__PWRD__' }, 'cfg'), { ok: true });
+    assert.equal(s.calls.length, 0, 'a connection test never places a call');
+  });
 });
