@@ -2,7 +2,9 @@
 /**
  * npm test: build (includes the type-check), lint (ESLint + Prettier + the generated editor
  * scripts), then every mocha suite in one run: unit (lib and simulators over the wire), nodes
- * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5).
+ * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5), browser
+ * (Playwright + Debian's Chromium on both Node-RED versions) and reliability (faults, fuzzing, secrets).
+ * `node scripts/test.js unit nodes` runs only those suites (plus build and the Node-RED 5 set-up).
  * Closes with the line "N passed, N failed".
  */
 'use strict';
@@ -50,5 +52,6 @@ if (!only.length || only.includes('lint')) {
 }
 step('Node-RED 5 runtime for the end-to-end suite', process.execPath, [path.join(root, 'scripts', 'setup-nr5.js')]);
 const suites = only.filter((s) => s !== 'lint');
-const globs = (suites.length ? suites : ['unit', 'nodes', 'e2e']).map((s) => `dist/test/${s}/**/*.test.js`);
+const all = ['unit', 'nodes', 'e2e', 'browser', 'reliability'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
+const globs = (suites.length ? suites : all).map((s) => `dist/test/${s}/**/*.test.js`);
 step('mocha: ' + globs.join(' '), bin('mocha'), ['--reporter', path.join(root, 'scripts', 'summary-reporter.js'), '--timeout', '30000', ...globs]);
