@@ -165,7 +165,17 @@ export class VirtualQClient {
       skills: p.skills,
       properties: p.properties,
     });
-    const a = await this.send(op, 'POST', '/waiters', { body: envelope('waiters', attributes), retry: 'unprocessed' }, opts);
+    const a = await this.send(op, 'POST', '/waiters', { body: envelope('waiters', attributes), retry: 'unprocessed' }, opts).catch((err: unknown) => {
+      if (err instanceof CcError && err.code === 'TIMEOUT') {
+        throw new CcError({
+          code: 'TIMEOUT',
+          vendor: VENDOR,
+          operation: op,
+          message: `${err.message.replace(/^.*?: /, '')}; the caller may have been lined up (check with get before lining up again)`,
+        });
+      }
+      throw err;
+    });
     return { result: toCaller(this.single(op, a)), vendor: a.vendor };
   }
 
@@ -392,8 +402,11 @@ export class VirtualQClient {
     const body = parseJsonOrText(res.text);
     const parsed: Parsed = { res, body, vendor: vendorAnswer(res, res.text.trim() === '' ? null : body) };
     if (res.status >= 200 && res.status < 300) return { ...parsed, notFound: false };
-    // Filtered lists: a 404 is "nothing matched" (older servers); the caller decides.
-    if (res.status === 404 && method === 'GET' && req.query && !path.match(/\/\d+$/)) return { ...parsed, notFound: true };
+    // Filtered lists: a 404 is "nothing matched" (older servers); the caller decides. A 404
+    // page that is not virtualQ's JSON (a wrong URL, a proxy) stays an error, so that a
+    // misconfigured URL does not read as "no such caller".
+    const fromApi = res.text.trim() === '' || isObject(body);
+    if (res.status === 404 && method === 'GET' && req.query && !/\/\d+$/.test(path) && fromApi) return { ...parsed, notFound: true };
     throw this.failure(op, parsed);
   }
 
@@ -434,7 +447,15 @@ export class VirtualQClient {
     let words: string | undefined;
     if (e) words = [e.title, e.detail].filter((x) => x !== undefined && x !== '').join(': ') || e.code;
     const statusText = `HTTP ${status}${http.STATUS_CODES[status] ? ' ' + http.STATUS_CODES[status] : ''}`;
-    const hint = code === 'AUTH_FAILED' ? '; check the API key' : code === 'RATE_LIMITED' ? ' after retries' : '';
+    const notApi = !e && status === 404 && a.res.text.trim() !== '' && !isObject(a.body);
+    const hint =
+      code === 'AUTH_FAILED'
+        ? '; check the API key'
+        : code === 'RATE_LIMITED'
+          ? ' after retries'
+          : notApi
+            ? ' (not an answer of the virtualQ API: check the URL)'
+            : '';
     const message = this.transport.redact(`virtualQ answered ${statusText}${words ? `: ${words}` : ''}${hint}`);
     return new CcError({ code, vendor: VENDOR, operation: op, status, message, detail: words ? this.transport.redact(words) : undefined, answer: a.vendor });
   }

@@ -6,8 +6,8 @@
  * Vendor-specific scripting (also over HTTP, `POST /__sim/<name>`):
  *   notify {id | lineId+phone}           waiter → Notified (verify then finds it "up")
  *   setWaiterState {id | lineId+phone, state}
- *   advanceClock {seconds}               waiters have waited longer
- *   switches {notFoundOnEmpty, writeResponses, lineUpStatus}
+ *   advanceClock {seconds}               waiters have waited longer (and move on: see autoLifeCycle)
+ *   switches {notFoundOnEmpty, writeResponses, lineUpStatus, autoLifeCycle}
  *   rateLimit {retryAfter, times, path}  429 + Retry-After with a JSON:API error
  *   keys {apiKeys, forbiddenKeys}        which keys are accepted (401 / 403 otherwise)
  *   addCallCenter / addLineGroup / addLine {…}, setLine {id, state}
@@ -32,6 +32,8 @@ export interface VirtualQSwitches {
   writeResponses: 'body' | 'empty';
   /** Status of a successful line-up (the real one is uncertain: 201 or 200). */
   lineUpStatus: 200 | 201;
+  /** virtualQ moves callers on by itself: Notified at their estimated up time, TimeOut when they do not call in. */
+  autoLifeCycle: boolean;
 }
 
 export interface RateLimit {
@@ -91,13 +93,15 @@ type KeyFormat = 'dash' | 'underscore';
 
 export async function start(opts: VirtualQSimulatorOptions = {}): Promise<VirtualQSimulator> {
   const state = new VirtualQState(!opts.empty);
-  const switches: VirtualQSwitches = { notFoundOnEmpty: false, writeResponses: 'body', lineUpStatus: 201, ...(opts.switches ?? {}) };
+  const switches: VirtualQSwitches = { notFoundOnEmpty: false, writeResponses: 'body', lineUpStatus: 201, autoLifeCycle: true, ...(opts.switches ?? {}) };
   const apiKeys = new Set(opts.apiKeys ?? [DEFAULT_API_KEY]);
   const forbiddenKeys = new Set(opts.forbiddenKeys ?? []);
   let rateLimit: RateLimit | null = null;
 
   const handler = async (req: SimRequest, res: http.ServerResponse): Promise<void> => {
     const fmt: KeyFormat = header(req, 'x-keys-format').trim().toLowerCase() === 'underscore' ? 'underscore' : 'dash';
+    state.autoLifeCycle = switches.autoLifeCycle;
+    state.tick();
     try {
       checkAuth(req);
       if (rateLimit && (!rateLimit.path || req.path.startsWith(rateLimit.path))) {
@@ -281,7 +285,7 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
       updated_at: iso(w.updatedAt),
       connected_at: iso(w.connectedAt),
       notified_at: iso(w.notifiedAt),
-      estimated_up_time_at: iso(w.createdAt + w.ewt * 1000),
+      estimated_up_time_at: iso(state.estimatedUpTime(w)),
     };
     return resource(w.id, 'waiters', attrs, fmt);
   }
@@ -428,6 +432,8 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
   control<WaiterRef & { state: WaiterState }>('setWaiterState', (b) => summary(api.setWaiterState(b, b.state)));
   control<{ seconds: number }>('advanceClock', (b) => {
     state.clockOffsetMs += Number(b.seconds) * 1000;
+    state.autoLifeCycle = switches.autoLifeCycle;
+    state.tick(true);
     return { clockOffsetMs: state.clockOffsetMs };
   });
   control<Partial<VirtualQSwitches>>('switches', (b) => {
@@ -505,7 +511,7 @@ export async function start(opts: VirtualQSimulatorOptions = {}): Promise<Virtua
     reset(seed = true) {
       state.reset(seed);
       rateLimit = null;
-      Object.assign(switches, { notFoundOnEmpty: false, writeResponses: 'body', lineUpStatus: 201 }, opts.switches ?? {});
+      Object.assign(switches, { notFoundOnEmpty: false, writeResponses: 'body', lineUpStatus: 201, autoLifeCycle: true }, opts.switches ?? {});
       sim.clearFaults();
     },
   };

@@ -76,6 +76,8 @@ export interface Waiter {
   talkTime: number | null;
   agentId: string | null;
   createdAt: number;
+  /** When the caller (re)joined the queue: creation, or a Deferred call back. */
+  queuedAt: number;
   updatedAt: number;
   notifiedAt: number | null;
   connectedAt: number | null;
@@ -116,6 +118,7 @@ export class VirtualQState {
     this.queues.clear();
     this.nextWaiterId = 70001;
     this.clockOffsetMs = 0;
+    this.lastTick = 0;
     if (seed) this.seed();
   }
 
@@ -272,6 +275,7 @@ export class VirtualQState {
       talkTime: null,
       agentId: null,
       createdAt: t,
+      queuedAt: t,
       updatedAt: t,
       notifiedAt: null,
       connectedAt: null,
@@ -293,6 +297,7 @@ export class VirtualQState {
     const wasWaiting = w.state === 'Waiting';
     w.state = state;
     w.updatedAt = t;
+    if (state === 'Waiting' && !wasWaiting) w.queuedAt = t;
     this.index(w);
     if (state === 'Notified' && w.notifiedAt === null) w.notifiedAt = t;
     if (state === 'Connected' && w.connectedAt === null) w.connectedAt = t;
@@ -316,6 +321,8 @@ export class VirtualQState {
       w.serviceState = u.serviceState;
       const next = SERVICE_TO_WAITER[u.serviceState];
       if (next && next !== w.state) this.setState(w, next);
+      // A deferred call back rejoins the queue, whatever the state was.
+      if (u.serviceState === 'Deferred') w.queuedAt = this.now();
     }
     // After the state change, so that an EWT the call center sends wins over the recomputed one.
     if (u.ewt !== undefined) w.ewt = u.ewt;
@@ -329,6 +336,32 @@ export class VirtualQState {
       w.waitTimeWhenUp = Math.round((w.connectedAt - w.createdAt) / 1000);
     }
     w.updatedAt = this.now();
+  }
+
+  /** Moves waiters on by themselves (switch off with `autoLifeCycle = false`). */
+  autoLifeCycle = true;
+  private lastTick = 0;
+
+  /**
+   * virtualQ's own steps of the life cycle: a waiting caller is Notified when their estimated
+   * up time is reached, and a notified caller who has not called in (Connected) within the
+   * line group's timeout goes to TimeOut. Runs at most once a second unless forced.
+   */
+  tick(force = false): void {
+    const t = this.now();
+    if (!this.autoLifeCycle || (!force && t - this.lastTick < 1000)) return;
+    this.lastTick = t;
+    for (const w of [...this.active.values()].sort((a, b) => a.queuedAt - b.queuedAt || a.id - b.id)) {
+      const line = this.lines.get(w.lineId);
+      const timeout = line ? this.lineGroupOf(line).timeoutTime : 300;
+      if (w.state === 'Waiting' && t >= this.estimatedUpTime(w)) this.setState(w, 'Notified');
+      else if (w.state === 'Notified' && w.notifiedAt !== null && t >= w.notifiedAt + timeout * 1000) this.setState(w, 'TimeOut');
+    }
+  }
+
+  /** When the caller is expected to be up (ms): EWT after (re)joining the queue. */
+  estimatedUpTime(w: Waiter): number {
+    return w.queuedAt + w.ewt * 1000;
   }
 
   /** Seconds a waiter has waited: until connected, or until now while still active. */

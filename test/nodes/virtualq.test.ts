@@ -56,9 +56,14 @@ describe('virtualQ nodes', function () {
     s.server.clearRequests();
   }
 
+  /** The key is in the X-Api-Key header of each request and nowhere else: not in URLs, bodies, msgs, statuses or logs. */
   function noSecret(...things: unknown[]): void {
     const everything = JSON.stringify(things) + log.text();
     assert.ok(!everything.includes(KEY), 'the API key leaked');
+    for (const r of reqs()) {
+      assert.ok(!`${r.path}?${r.rawQuery} ${r.body}`.includes(KEY), 'the API key went over the wire outside its header');
+      assert.equal(r.headers.authorization, undefined);
+    }
   }
 
   describe('virtualq-line-up', () => {

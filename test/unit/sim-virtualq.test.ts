@@ -311,6 +311,31 @@ describe('virtualQ simulator', function () {
       const line = data(await call('GET', '/api/v2/lines/418'));
       assert.equal((line.attributes['line-group'] as { virtualq_waiters_count: number }).virtualq_waiters_count, 2);
     });
+    it('moves callers on by itself: Notified at the estimated up time, TimeOut when they do not call in', async () => {
+      const q = `/api/v2/waiters?currently_up=true&phone=%2B4915112345678&line_id=418`;
+      await control('advanceClock', { seconds: 299 });
+      assert.deepEqual(list(await call('GET', q)), []);
+      await control('advanceClock', { seconds: 1 });
+      const up = list(await call('GET', q));
+      assert.equal(up[0].attributes['virtualq-waiter-state'], 'Notified');
+      assert.equal(up[0].attributes['notified-at'], up[0].attributes['estimated-up-time-at']);
+      await control('advanceClock', { seconds: 300 });
+      const gone = list(await call('GET', `/api/v2/waiters?active=false&line_id=418`));
+      assert.equal(gone[0].attributes['virtualq-waiter-state'], 'TimeOut');
+      assert.equal((await call('PUT', '/api/v2/waiters/0', waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Connected' }))).status, 404);
+    });
+    it('a Deferred caller rejoins the queue: the estimated up time counts from then; the switch turns it all off', async () => {
+      await control('advanceClock', { seconds: 200 });
+      const d = await call('PUT', '/api/v2/waiters/0', waiterDoc({ line_id: 418, phone: PHONE, service_waiter_state: 'Deferred', service_waiter_ewt: 60 }));
+      const at = data(d).attributes;
+      assert.equal(Date.parse(String(at['estimated-up-time-at'])) - Date.parse(String(at['updated-at'])), 60_000);
+      await control('switches', { autoLifeCycle: false });
+      await control('advanceClock', { seconds: 3600 });
+      assert.equal(list(await call('GET', `/api/v2/waiters?active=true&line_id=418`))[0].attributes['virtualq-waiter-state'], 'Waiting');
+      await control('switches', { autoLifeCycle: true });
+      await control('advanceClock', { seconds: 0 });
+      assert.equal(list(await call('GET', `/api/v2/waiters?currently_up=true&line_id=418`)).length, 1);
+    });
     it('wait-time grows with the (scripted) clock', async () => {
       await control('advanceClock', { seconds: 30 });
       const a = list(await call('GET', `/api/v2/waiters?active=true&phone=%2B4915112345678&line_id=418`));

@@ -51,7 +51,8 @@ describe('virtualQ client', function () {
   const reqs = (): RecordedRequest[] => sim.server.requests;
   const last = (): RecordedRequest => reqs()[reqs().length - 1];
   const bodyOf = (r: RecordedRequest): unknown => JSON.parse(r.body);
-  const lineUp = (over: Record<string, unknown> = {}) => client.lineUp({ lineId: 418, phone: PHONE, channel: 'CallBack', source: 'Phone', ...over } as never);
+  const lineUp = (over: Record<string, unknown> = {}, timeout?: number) =>
+    client.lineUp({ lineId: 418, phone: PHONE, channel: 'CallBack', source: 'Phone', ...over } as never, { timeout });
 
   async function rejects(p: Promise<unknown>): Promise<CcError> {
     try {
@@ -61,6 +62,14 @@ describe('virtualQ client', function () {
       return err;
     }
     assert.fail('expected a rejection');
+  }
+
+  async function waitUntil(cond: () => boolean, ms = 2000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) assert.fail('condition not met in time');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   function assertHeaders(r: RecordedRequest, withBody: boolean): void {
@@ -486,6 +495,23 @@ describe('virtualQ client', function () {
       const dead = new VirtualQClient({ url, apiKey: KEY }, { retryBaseMs: 1 });
       assert.equal((await rejects(dead.get({ lineId: 418, phone: PHONE }))).code, 'NETWORK');
       dead.close();
+    });
+    it('a 404 page that is not the API (wrong URL) stays an error, also on lookups; an empty 404 is "none"', async () => {
+      sim.server.addFault({ path: '/api/v2/waiters', status: 404, body: '<html>Not Found</html>', headers: { 'content-type': 'text/html' }, times: 1 });
+      const e = await rejects(client.verify({ lineId: 418, phone: PHONE }));
+      assert.equal(e.code, 'NOT_FOUND');
+      assert.match(e.message, /HTTP 404 Not Found \(not an answer of the virtualQ API: check the URL\)$/);
+      sim.server.addFault({ path: '/api/v2/waiters', status: 404, body: '', times: 1 });
+      assert.deepEqual((await client.verify({ lineId: 418, phone: PHONE })).result, { up: false, caller: null });
+    });
+    it('a line-up TIMEOUT says the caller may have been lined up, and is not repeated', async () => {
+      sim.server.addFault({ path: '/api/v2/waiters', delayMs: 300, times: 3 });
+      const e = await rejects(lineUp({}, 60));
+      assert.equal(e.code, 'TIMEOUT');
+      assert.match(e.message, /^virtualQ lineUp: no answer within 60 ms; the caller may have been lined up/);
+      assert.equal(reqs().length, 1);
+      // The server still processes it after the client gave up: exactly what the message warns of.
+      await waitUntil(() => sim.state.waiters.size === 1);
     });
     it('NOT_CONFIGURED without a URL or an API key, nothing sent', async () => {
       const noKey = new VirtualQClient({ url: sim.url, apiKey: '' });
