@@ -14,7 +14,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Keys that must never be copied into a fresh object (prototype pollution). */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function assign(into: AttachedData, from: Record<string, unknown>): void {
   for (const k of Object.keys(from)) {

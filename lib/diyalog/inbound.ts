@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import { compile, fieldOf } from '../validate';
-import { flattenAttachedData, type AttachedData } from './attached-data';
+import { UNSAFE_KEYS, flattenAttachedData, type AttachedData } from './attached-data';
 import { inboundCreateSchema } from './schemas';
 
 /** Largest CreateInteraction body accepted (bytes). */
@@ -56,7 +56,9 @@ export function normaliseCreateInteraction(body: unknown): Parsed<InboundCreateP
   if (!validateCreate(body)) return { ok: false, message: describe(validateCreate.errors?.[0]) };
   const flat = flattenAttachedData(body.attachedData);
   if (!flat.ok) return { ok: false, message: flat.message };
-  const out = { ...body } as InboundCreatePayload;
+  const out = {} as InboundCreatePayload;
+  // Keys copied one by one, never one that could reach a prototype later (e.g. a msg clone).
+  for (const k of Object.keys(body)) if (!UNSAFE_KEYS.has(k)) out[k] = body[k];
   const idn = body.identityNumber;
   if (idn === undefined || idn === null) delete out.identityNumber;
   else out.identityNumber = String(idn);
