@@ -399,8 +399,12 @@ export class VirtualQClient {
       signal: opts.signal,
       retry: req.retry ?? 'idempotent',
     });
-    const body = parseJsonOrText(res.text);
-    const parsed: Parsed = { res, body, vendor: vendorAnswer(res, res.text.trim() === '' ? null : body) };
+    // A server or proxy that echoes the key must not put it into msg.vendor: redact before parsing.
+    const text = this.transport.redact(res.text);
+    const body = parseJsonOrText(text);
+    const answerHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) answerHeaders[k] = this.transport.redact(v);
+    const parsed: Parsed = { res, body, vendor: vendorAnswer({ ...res, headers: answerHeaders }, text.trim() === '' ? null : body) };
     if (res.status >= 200 && res.status < 300) return { ...parsed, notFound: false };
     // Filtered lists: a 404 is "nothing matched" (older servers); the caller decides. A 404
     // page that is not virtualQ's JSON (a wrong URL, a proxy) stays an error, so that a

@@ -444,14 +444,16 @@ describe('virtualQ client', function () {
       sim.server.addFault({
         status: 400,
         body: JSON.stringify({ errors: [{ status: 400, title: 'Bad key', detail: `key ${KEY} is malformed` }] }),
-        headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'x-debug-echo': `key=${KEY}` },
         times: 1,
       });
       const e = await rejects(client.isActive({ lineId: 418 }));
       assert.equal(e.code, 'VENDOR_ERROR');
       assert.match(e.message, /Bad key: key \*\*\* is malformed/);
       assert.equal(e.answer?.headers['x-api-key'], undefined);
-      assert.ok(!`${e.message} ${e.detail} ${JSON.stringify(e.answer?.headers)}`.includes(KEY));
+      assert.equal(e.answer?.headers['x-debug-echo'], 'key=***');
+      assert.deepEqual(e.answer?.body, { errors: [{ status: 400, title: 'Bad key', detail: 'key *** is malformed' }] });
+      assert.ok(!`${e.message} ${e.detail} ${JSON.stringify(e.answer)}`.includes(KEY));
     });
     it('reports a non-JSON error body with the HTTP status text', async () => {
       sim.server.addFault({ status: 502, body: '<html><h1>Bad Gateway</h1></html>', headers: { 'content-type': 'text/html' }, times: 3 });
