@@ -4,7 +4,8 @@
  * scripts), then every mocha suite in one run: unit (lib and simulators over the wire), nodes
  * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5), browser
  * (Playwright + Debian's Chromium on both Node-RED versions) and reliability (faults, fuzzing, secrets).
- * `node scripts/test.js unit nodes` runs only those suites (plus build and the Node-RED 5 set-up).
+ * `node scripts/test.js unit nodes` runs only those suites (plus build and the Node-RED 5 set-up); `lint` and
+ * `validate` (the Flow Library scorecard, scripts/validate.js) are steps that can be named the same way.
  * Closes with the line "N passed, N failed".
  */
 'use strict';
@@ -50,8 +51,13 @@ if (!only.length || only.includes('lint')) {
   step('lint: ESLint (sources, scripts, editor scripts)', bin('eslint'), ['.', path.relative(root, editor)]);
   step('lint: Prettier', bin('prettier'), ['--check', '.']);
 }
+if (!only.length || only.includes('validate')) {
+  step('Flow Library scorecard: node-red-dev validate (npm run validate)', process.execPath, [path.join(root, 'scripts', 'validate.js')]);
+}
 step('Node-RED 5 runtime for the end-to-end suite', process.execPath, [path.join(root, 'scripts', 'setup-nr5.js')]);
-const suites = only.filter((s) => s !== 'lint');
+const suites = only.filter((s) => s !== 'lint' && s !== 'validate');
 const all = ['unit', 'nodes', 'e2e', 'browser', 'reliability'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
 const globs = (suites.length ? suites : all).map((s) => `dist/test/${s}/**/*.test.js`);
+// `node scripts/test.js validate` (or lint) alone runs no mocha suite.
+if (only.length && !suites.length) process.exit(0);
 step('mocha: ' + globs.join(' '), bin('mocha'), ['--reporter', path.join(root, 'scripts', 'summary-reporter.js'), '--timeout', '30000', ...globs]);
