@@ -10,14 +10,12 @@ import { catchNode, collect, helper, nodeSet, root, sim, waitFor } from '../help
 import { DEMO_CREDENTIALS, type IcwsSimulator } from '../../simulators/icws';
 import { DEFAULT_PORTS } from '../../simulators/registry';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const core = [
   require('@node-red/nodes/core/common/20-inject.js'),
   require('@node-red/nodes/core/common/90-comment.js'),
   require('@node-red/nodes/core/function/10-switch.js'),
   require('@node-red/nodes/core/function/15-change.js'),
 ];
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 type N = Record<string, unknown>;
 
