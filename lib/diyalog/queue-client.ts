@@ -108,7 +108,7 @@ export class DiyalogQueueClient {
       retry: 'unprocessed',
     });
     const env = this.answer(op, res, false);
-    const vendor = vendorAnswer(res, env?.json);
+    const vendor = vendorAnswer(res, bodyOf(env));
     if (!env?.interactionId) throw this.fail(op, res, vendor, 'VENDOR_ERROR', 'the answer carries no result.interactionId');
     return { result: { success: true, errorMessage: env.errorMessage, interactionId: env.interactionId }, vendor };
   }
@@ -128,13 +128,13 @@ export class DiyalogQueueClient {
       retry: 'idempotent',
     });
     const env = this.answer(op, res, true);
-    return { result: { success: true, interactionId: id }, vendor: vendorAnswer(res, env?.json) };
+    return { result: { success: true, interactionId: id }, vendor: vendorAnswer(res, bodyOf(env)) };
   }
 
   /** Maps an answer to the contract; returns the envelope of a successful one (null: empty body). */
   private answer(op: string, res: HttpResponse, emptyOk: boolean): QueueEnvelope | null {
     const env = readQueueAnswer(res.text);
-    const vendor = vendorAnswer(res, env?.json);
+    const vendor = vendorAnswer(res, bodyOf(env));
     const said = env?.errorMessage ? `: ${env.errorMessage}` : '';
     if (res.status === 401 || res.status === 403)
       throw this.fail(op, res, vendor, 'AUTH_FAILED', `the queueing service refused the Auth-Token (HTTP ${res.status})${said}`, env);
@@ -166,6 +166,11 @@ export class DiyalogQueueClient {
   close(): void {
     this.transport.close();
   }
+}
+
+/** msg.vendor.body: the parsed JSON only where the service answered valid JSON, else its text. */
+function bodyOf(env: QueueEnvelope | null): unknown {
+  return env?.via === 'json' ? env.json : undefined;
 }
 
 export function snippet(text: string): string {

@@ -33,6 +33,9 @@ import {
 
 type InNode = Node & { endpoint?: Endpoint };
 
+/** The endpoint's status (pending count, last 504) is refreshed at most this often. */
+const STATUS_INTERVAL_MS = 250;
+
 /** A translated text, or the English one where the catalogue is not loaded (test helper). */
 function text(RED: RED, key: string, english: string, subs?: Record<string, unknown>): string {
   const t = RED._(key, subs);
@@ -85,6 +88,19 @@ function registerInteractionIn(RED: RED): void {
     }
     const responseTimeout = Number(def.responseTimeout) > 0 ? Number(def.responseTimeout) : 30000;
     const dispatcher = dispatcherFor(RED.httpNode, RED.settings);
+    let failure: string | undefined;
+    let statusTimer: NodeJS.Timeout | undefined;
+    let shown = '';
+    const showStatus = (): void => {
+      statusTimer = undefined;
+      const n = node.endpoint?.pendingCount ?? 0;
+      const next = n > 0 ? `blue:${n}` : failure ? `red:${failure}` : '';
+      if (next === shown) return;
+      shown = next;
+      if (n > 0) node.status({ fill: 'blue', shape: 'dot', text: String(n) });
+      else if (failure) node.status({ fill: 'red', shape: 'ring', text: failure });
+      else node.status({});
+    };
     const endpoint = new Endpoint({
       nodeId: node.id,
       base,
@@ -97,8 +113,11 @@ function registerInteractionIn(RED: RED): void {
           node.send([null, msg]);
         } else node.send([msg, null]);
       },
-      onTimeout() {
-        node.status({ fill: 'red', shape: 'ring', text: '504' });
+      onChange(event) {
+        if (event === 'timeout') failure = '504';
+        else if (event === 'answer') failure = undefined;
+        // At most one status update per interval, whatever the request rate.
+        statusTimer ??= setTimeout(showStatus, STATUS_INTERVAL_MS);
       },
     });
     if (!dispatcher.add(endpoint)) {
@@ -114,6 +133,8 @@ function registerInteractionIn(RED: RED): void {
     node.endpoint = endpoint;
     node.status({});
     node.on('close', (_removed: boolean, done: () => void) => {
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = undefined;
       dispatcher.remove(endpoint);
       endpoint.close();
       node.endpoint = undefined;

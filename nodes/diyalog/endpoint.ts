@@ -60,8 +60,8 @@ export interface EndpointOptions {
   token: TokenCheck | null;
   /** Hands a parsed request to the flow. */
   emit(kind: InteractionKind, payload: Record<string, unknown>, request: number): void;
-  /** Called when the flow did not answer in time. */
-  onTimeout?(request: number): void;
+  /** Called when a request is accepted, answered, or not answered in time (for the status). */
+  onChange?(event: 'accept' | 'answer' | 'timeout'): void;
 }
 
 export class Endpoint {
@@ -150,6 +150,7 @@ export class Endpoint {
     const request = ++this.seq;
     const timer = setTimeout(this.expire, this.opts.responseTimeout, request);
     this.pending.set(request, { res, timer });
+    this.opts.onChange?.('accept');
     this.opts.emit(kind, payload, request);
   }
 
@@ -158,7 +159,7 @@ export class Endpoint {
     if (!p) return;
     this.pending.delete(request);
     write(p.res, 504, this.timeoutText);
-    this.opts.onTimeout?.(request);
+    this.opts.onChange?.('timeout');
   };
 
   /** Answers one pending request; false when it was already answered or timed out. */
@@ -168,6 +169,7 @@ export class Endpoint {
     this.pending.delete(request);
     clearTimeout(p.timer);
     write(p.res, status, text);
+    this.opts.onChange?.('answer');
     return true;
   }
 

@@ -265,6 +265,28 @@ describe('diyalog-interaction-in / -response nodes', function () {
     assert.match(err.message, /already answered, timed out/);
   });
 
+  it('shows the pending count (throttled), then a 504 as a red ring, cleared by the next answer', async () => {
+    const { created, deleted } = await load({ responseTimeout: 600, wireResponse: false });
+    const st = statuses(helper.getNode('in'));
+    const p1 = request('POST', ROOT + '/diyalog/CreateInteraction', {}, '{"customerId":"A"}');
+    const p2 = request('POST', ROOT + '/diyalog/CreateInteraction', {}, '{"customerId":"B"}');
+    await waitFor(() => created.length === 2);
+    await waitFor(() => st.some((x) => x.text === '2'), 2000, 'pending count');
+    assert.deepEqual(
+      st.find((x) => x.text === '2'),
+      { fill: 'blue', shape: 'dot', text: '2' },
+    );
+    assert.deepEqual([(await p1).status, (await p2).status], [504, 504]);
+    await waitFor(() => st.at(-1)?.text === '504', 2000, 'red 504');
+    assert.deepEqual(st.at(-1), { fill: 'red', shape: 'ring', text: '504' });
+    assert.ok(st.length <= 4, `throttled: ${JSON.stringify(st)}`);
+    const p3 = request('DELETE', ROOT + '/diyalog/IX-1');
+    await waitFor(() => deleted.length === 1);
+    helper.getNode('resp').receive(deleted[0]);
+    assert.equal((await p3).status, 200);
+    await waitFor(() => JSON.stringify(st.at(-1)) === '{}', 2000, 'cleared');
+  });
+
   it('answers exactly once: a second answer to the same request is a CONFLICT, not a crash', async () => {
     const { created, caught } = await load({ wireResponse: false });
     const pending = request('POST', ROOT + '/diyalog/CreateInteraction', {}, '{"customerId":"C"}');
