@@ -358,6 +358,23 @@ export class VirtualQClient {
     return Promise.reject(unknownOperation(operation, LINE_GROUP_OPERATIONS));
   }
 
+  /**
+   * "Test connection": one harmless read (`GET line_groups`, no filter). Any answer of the API
+   * other than 401/403 proves the URL and the key (the key is checked before anything else);
+   * 401/403 is AUTH_FAILED; 5xx, a non-API page or no answer fail as usual.
+   */
+  async checkCredentials(opts: CallOptions = {}): Promise<{ ok: true }> {
+    const op = 'testConnection';
+    try {
+      await this.send(op, 'GET', '/line_groups', {}, opts);
+    } catch (err) {
+      const e = err as CcError;
+      const apiAnswered = e.answer !== undefined && isObject(e.answer.body) && e.status !== undefined && e.status < 500;
+      if (!(e instanceof CcError) || e.code === 'AUTH_FAILED' || !apiAnswered) throw err;
+    }
+    return { ok: true };
+  }
+
   close(): void {
     this.transport.close();
   }

@@ -11,6 +11,7 @@ export const virtualqConfig: ConfigSpec = {
   vendor: VENDOR,
   settings: commonConfigSettings({ url: 'https://api.virtualq.io' }),
   credentials: ['apiKey'],
+  testConnection: true,
 };
 
 const base = { set: SET, vendor: VENDOR, color: COLOR, config: 'virtualq-config', inputs: 1 as const, outputs: 1 };

@@ -1,6 +1,6 @@
 /** virtualQ node set: `virtualq-config`, `virtualq-line-up`, `virtualq-caller`, `virtualq-line`, `virtualq-line-group`. */
 import { DEFAULT_TIMEOUT, VirtualQClient, type LineUpParams } from '../../lib/virtualq';
-import { registerConfigNode, type ConfigValues } from '../shared/config';
+import { registerConfigNode, registerTestConnection, type ConfigValues } from '../shared/config';
 import { registerOperationNode } from '../shared/operation';
 import type { RED } from '../shared/red';
 import { caller, line, lineGroup, lineUp, virtualqConfig } from './spec';
@@ -31,4 +31,6 @@ export = function (RED: RED): void {
     const { result, vendor } = await client.lineGroup(operation, params, { timeout, signal });
     return { payload: result, vendor };
   });
+
+  registerTestConnection(RED, virtualqConfig, makeClient, (client) => client.checkCredentials(), DEFAULT_TIMEOUT);
 };

@@ -357,6 +357,27 @@ describe('virtualQ nodes', function () {
         delete process.env.CC_TEST_VQ_KEY;
       }
     });
+    it('tests the connection from the edit dialog: success, AUTH_FAILED without echoing the key, the stored key for the placeholder', async () => {
+      await load('virtualq-line', { operation: 'isActive' });
+      const probe = async (credentials: Record<string, string>, id = 'unsaved'): Promise<Record<string, unknown>> => {
+        // The admin app of the test helper (RED.httpAdmin), as the editor reaches it.
+        const admin = helper.request() as { post(u: string): { send(b: unknown): Promise<{ status: number; body: Record<string, unknown> }> } };
+        const r = await admin.post('/cc-glue/test-connection/virtualq-config').send({ id, settings: { url: s.url, timeout: '5000' }, credentials });
+        assert.equal(r.status, 200);
+        return r.body;
+      };
+      assert.deepEqual(await probe({ apiKey: KEY }), { ok: true });
+      const bad = await probe({ apiKey: 'wrong-key-123' });
+      assert.equal(bad.ok, false);
+      assert.equal(bad.code, 'AUTH_FAILED');
+      assert.ok(!JSON.stringify(bad).includes('wrong-key-123'));
+      assert.deepEqual(await probe({ apiKey: '__PWRD__' }, 'cfg'), { ok: true });
+      assert.deepEqual(
+        reqs().map((r) => `${r.method} ${r.path}`),
+        ['GET /api/v2/line_groups', 'GET /api/v2/line_groups', 'GET /api/v2/line_groups'],
+      );
+      noSecret(bad);
+    });
     it('msg.requestTimeout turns a slow answer into TIMEOUT', async () => {
       const { node, caught } = await load('virtualq-line', { operation: 'isActive' });
       s.server.addFault({ delayMs: 400, times: 3 });

@@ -11,6 +11,7 @@ import type { RecordedRequest } from '../../simulators/common';
 
 const KEY = DEFAULT_API_KEY;
 const PHONE = '+4915112345678';
+const MEDIA = 'application/vnd.api+json; charset=utf-8';
 const CALLER_KEYS = [
   'id',
   'lineId',
@@ -514,6 +515,26 @@ describe('virtualQ client', function () {
       assert.equal(reqs().length, 1);
       // The server still processes it after the client gave up: exactly what the message warns of.
       await waitUntil(() => sim.state.waiters.size === 1);
+    });
+    it('checkCredentials: one read proves URL and key; 401 is AUTH_FAILED; a non-API page or a 5xx fails', async () => {
+      assert.deepEqual(await client.checkCredentials(), { ok: true });
+      assert.equal(last().method, 'GET');
+      assert.equal(last().path, '/api/v2/line_groups');
+      assert.equal(last().headers['x-api-key'], KEY);
+      sim.server.addFault({
+        status: 422,
+        body: JSON.stringify({ errors: [{ status: '422', title: 'call_center_id missing' }] }),
+        headers: { 'content-type': MEDIA },
+        times: 1,
+      });
+      assert.deepEqual(await client.checkCredentials(), { ok: true }, 'the API answered: the key was accepted');
+      const wrong = new VirtualQClient({ url: sim.url, apiKey: 'wrong-key-123' });
+      assert.equal((await rejects(wrong.checkCredentials())).code, 'AUTH_FAILED');
+      wrong.close();
+      sim.server.addFault({ status: 404, body: '<html>nginx</html>', headers: { 'content-type': 'text/html' }, times: 1 });
+      assert.equal((await rejects(client.checkCredentials())).code, 'NOT_FOUND');
+      sim.server.addFault({ status: 500, body: JSON.stringify({ errors: [{ title: 'boom' }] }), headers: { 'content-type': MEDIA }, times: 3 });
+      assert.equal((await rejects(client.checkCredentials())).code, 'VENDOR_ERROR');
     });
     it('NOT_CONFIGURED without a URL or an API key, nothing sent', async () => {
       const noKey = new VirtualQClient({ url: sim.url, apiKey: '' });
