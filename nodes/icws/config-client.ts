@@ -11,10 +11,14 @@ export class IcwsConfigClient implements ClosableClient {
   constructor(
     readonly icws: IcwsClient,
     private text: StatusText,
+    /** Told about each close in progress (the config node waits for it when it closes itself). */
+    private onClosing: (p: Promise<void>) => void = () => undefined,
   ) {}
 
   close(): Promise<void> {
-    return this.icws.close();
+    const p = this.icws.close();
+    this.onClosing(p);
+    return p;
   }
 
   onState(fn: (s: SessionState) => void): () => void {

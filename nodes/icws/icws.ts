@@ -23,8 +23,29 @@ export = function (RED: RED): void {
     return v && v !== key ? v : fallback;
   };
 
+  /**
+   * Session closes in progress per config node. When the last user leaves first (it does when
+   * Node-RED stops a tab before the global config nodes), the shared helper starts the close
+   * without waiting for it; the config node's own close then waits here, so that the session
+   * DELETE is on the wire before Node-RED goes on (redeploy) or exits (shutdown).
+   */
+  const closing = new WeakMap<Node, Set<Promise<void>>>();
+  function closingOf(node: Node): Set<Promise<void>> {
+    let set = closing.get(node);
+    if (!set) {
+      const pending = new Set<Promise<void>>();
+      set = pending;
+      closing.set(node, pending);
+      node.on('close', (_removed: boolean, done: () => void) => {
+        void Promise.allSettled([...pending]).then(() => done());
+      });
+    }
+    return set;
+  }
+
   function makeClient(values: ConfigValues): IcwsConfigClient {
     const { def, node } = values;
+    const pending = closingOf(node);
     const str = (k: string): string => (typeof def[k] === 'string' ? (def[k] as string).trim() : '');
     const icws = new IcwsClient({
       url: values.url,
@@ -39,7 +60,10 @@ export = function (RED: RED): void {
     });
     // Session texts are built from redacted error messages: no password, token or cookie.
     icws.session.on('warning', (w: string) => node.warn(w));
-    return new IcwsConfigClient(icws, text);
+    return new IcwsConfigClient(icws, text, (p) => {
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    });
   }
 
   registerConfigNode(RED, icwsConfig, makeClient, 30000);

@@ -37,7 +37,8 @@ describe('icws nodes', function () {
   });
   afterEach(async () => {
     await helper.unload();
-    await waitFor(() => s.sessions.size === 0, 3000, 'sessions deleted after unload');
+    // the session DELETE is done by the time Node-RED has stopped the flows
+    assert.equal(s.sessions.size, 0, 'sessions deleted when the flows stopped');
     // nothing secret in anything a flow or a user could see during the test
     const everything = JSON.stringify(seen) + log.text();
     assert.ok(!everything.includes(PASSWORD), 'the password leaked');
@@ -354,6 +355,7 @@ describe('icws nodes', function () {
     await waitFor(() => s.sessions.size === 1, 3000, 'first session');
     for (let i = 0; i < 20; i++) {
       await helper.setFlows(f, 'full', creds);
+      assert.equal(s.stats.sessionsDeleted, i + 1, 'the old session is deleted before the new flows start');
       await waitFor(() => s.stats.sessionsCreated === i + 2, 3000, `session ${i + 2}`);
     }
     await waitFor(() => s.sessions.size === 1 && s.stats.sessionsDeleted === 20, 5000, 'old sessions deleted');
