@@ -39,12 +39,12 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['.cache/editor-lint/**/*.js'],
+    files: ['.editor-lint/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: { RED: 'readonly', $: 'readonly', window: 'readonly', document: 'readonly', console: 'readonly' },
     },
-    rules: { 'no-var': 'off', '@typescript-eslint/no-unused-vars': 'off' },
+    rules: { 'no-var': 'off', '@typescript-eslint/no-unused-vars': 'off', '@typescript-eslint/no-this-alias': 'off' },
   },
   prettier,
 );

@@ -28,7 +28,7 @@ function step(title, cmd, args) {
 
 /** Editor scripts live inside the generated .html: extract them so ESLint can read them. */
 function extractEditorScripts() {
-  const out = path.join(root, '.cache', 'editor-lint');
+  const out = path.join(root, '.editor-lint');
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   const nodesDir = path.join(root, 'dist', 'nodes');
