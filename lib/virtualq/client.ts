@@ -176,7 +176,10 @@ export class VirtualQClient {
       }
       throw err;
     });
-    return { result: toCaller(this.single(op, a)), vendor: a.vendor };
+    // The caller is lined up on any 2xx: an answer without the waiter must not read as a
+    // failure (a repeat would line them up twice), so the caller is built from the request.
+    const data = isObject(a.body) ? asResource(a.body.data) : undefined;
+    return { result: toCaller(data ?? { id: null, attributes: attributes as JsonObject }), vendor: a.vendor };
   }
 
   /** VerifyCaller: is this caller currently "up"? A 404 means no. */
@@ -434,7 +437,8 @@ export class VirtualQClient {
   /** The items of a list answer; a 404 on a filtered list is an empty list. */
   private listOrEmpty(op: string, a: Parsed & { notFound: boolean }): Resource[] {
     if (a.notFound) return [];
-    const data = isObject(a.body) ? a.body.data : undefined;
+    let data = isObject(a.body) ? a.body.data : undefined;
+    if (isObject(data)) data = [data]; // one resource where a list was expected
     if (!Array.isArray(data)) throw this.unexpected(op, a, 'a list (data: [...])');
     return data.map((d) => {
       const r = asResource(d);

@@ -154,6 +154,29 @@ describe('virtualQ client', function () {
       assert.equal(reqs().length, 2);
       assert.equal(sim.state.waiters.size, 0);
     });
+    it('outputs the caller from the request when a 2xx line-up answer carries no waiter (never an error)', async () => {
+      sim.server.addFault({ path: '/api/v2/waiters', status: 201, body: '', times: 1 });
+      const { result, vendor } = await lineUp({ skills: ['x'] });
+      assert.equal(vendor.status, 201);
+      assert.deepEqual(result, {
+        id: null,
+        lineId: 418,
+        lineName: null,
+        phone: PHONE,
+        channel: 'CallBack',
+        source: 'Phone',
+        ewt: null,
+        waitTime: null,
+        state: null,
+        skills: ['x'],
+        properties: null,
+        createdAt: null,
+        updatedAt: null,
+        connectedAt: null,
+        notifiedAt: null,
+        estimatedUpTimeAt: null,
+      });
+    });
     it('repeats a line-up the server refused unprocessed with 429 (Retry-After honoured)', async () => {
       sim.setRateLimit({ retryAfter: 0, times: 1 });
       const { result } = await lineUp();
@@ -482,8 +505,13 @@ describe('virtualQ client', function () {
       assert.equal((await rejects(client.notifyConnected({ lineId: 418, phone: PHONE }))).code, 'VENDOR_ERROR');
       assert.equal(reqs().length, 1);
     });
+    it('reads a single resource where a list was expected as a list of one', async () => {
+      const one = { data: { id: '9', type: 'line_groups', attributes: { name: 'Solo', 'call-center': { id: 1 } } } };
+      sim.server.addFault({ status: 200, body: JSON.stringify(one), headers: { 'content-type': MEDIA }, times: 1 });
+      assert.deepEqual((await client.listLineGroups({ callCenterId: 12 })).result, [{ id: 9, name: 'Solo', callCenter: { id: 1 } }]);
+    });
     it('answers an unexpected 2xx body with VENDOR_ERROR', async () => {
-      sim.server.addFault({ status: 200, body: '{"data":{"id":"1"}}', headers: { 'content-type': 'application/json' }, times: 1 });
+      sim.server.addFault({ status: 200, body: '{"data":"nothing"}', headers: { 'content-type': 'application/json' }, times: 1 });
       const e = await rejects(client.listLineGroups({ callCenterId: 12 }));
       assert.equal(e.code, 'VENDOR_ERROR');
       assert.match(e.message, /expected a list/);
