@@ -54,6 +54,11 @@ export interface IcwsSessionOptions {
   backoffMs?: number[];
   /** Longest wait for the session DELETE on close (default 5000). */
   closeTimeoutMs?: number;
+  /**
+   * An event stream silent this long (not even a `:ping`) is taken for a dead connection and
+   * reopened (default 60000).
+   */
+  streamIdleMs?: number;
 }
 
 export interface RequestOptions {
@@ -122,6 +127,7 @@ export class IcwsSession extends EventEmitter {
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       backoffMs: options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF,
       closeTimeoutMs: options.closeTimeoutMs ?? 5000,
+      streamIdleMs: options.streamIdleMs ?? 60000,
     };
     this.activeBase = this.opts.url;
     const extraSecrets = options.transport?.secrets;
@@ -631,9 +637,23 @@ export class IcwsSession extends EventEmitter {
         }
         this.dispatch(live, m);
       });
+      let idle: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => {
+          this.emit('warning', `the message stream was silent for ${this.opts.streamIdleMs} ms: reopening it`);
+          stream.destroy();
+        }, this.opts.streamIdleMs);
+      };
+      arm();
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => parser.push(chunk));
+      stream.on('data', (chunk: string) => {
+        arm();
+        parser.push(chunk);
+      });
       const done = (): void => {
+        if (idle) clearTimeout(idle);
+        idle = undefined;
         stream.removeAllListeners('data');
         resolve();
       };

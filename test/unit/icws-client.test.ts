@@ -144,6 +144,17 @@ describe('ICWS client and session (lib/icws)', function () {
       assert.equal(s.streamsOpened, 1);
     });
 
+    it('reopens an event stream that went silent (no ping) without a new session', async () => {
+      sim.configure({ pingMs: 60000 });
+      const { c, messages, warnings } = client({ streamIdleMs: 250 });
+      await c.logIn();
+      await waitFor(() => [...sim.sessions.values()][0]?.streamsOpened >= 2, 3000, 'stream reopened');
+      assert.equal(sim.stats.sessionsCreated, 1);
+      assert.ok(warnings.some((w) => /silent/.test(w)));
+      await c.requestBreak();
+      await waitFor(() => messages.filter((m) => m.__type === 'urn:inin.com:dialer:breakStatusMessage').length === 3, 3000, 'messages still arrive');
+    });
+
     it('short-polls when messaging < 2: one GET at a time, 1 s after each answer', async () => {
       sim.configure({ messagingVersion: 1 });
       sim.server.addFault({ path: '/icws/', method: 'GET', delayMs: 200 });
