@@ -12,7 +12,7 @@
  *   api          {errorTextStyle?: plain|quoted, requireWaiting?, skewMs?, clockOffsetMs?}
  *   api-keys     {accessKeyId, accessKeySecret}          add/replace an HMAC key
  *   waiting      {interactionId?, sessionId?, customerId?} put a customer on the waiting screen
- *   state        → {interactions, waiting, deleted, notDelivered}
+ *   state        → {interactions, waiting, deleted, notDelivered, acceptedSignatureForms}
  *   reset        → clears state and restores the start options
  *   drive        {op: create|delete, endpoint, ...DriveCreateOptions|DriveDeleteOptions} → {jobId}
  *   drive-result {jobId} → {done: false} | {done: true, result} | {done: true, error}
@@ -177,7 +177,7 @@ export async function start(opts: DiyalogSimulatorOptions = {}): Promise<Diyalog
     });
     return { waiting: state.waiting.length };
   });
-  server.onControl('state', () => state.snapshot());
+  server.onControl('state', () => ({ ...state.snapshot(), acceptedSignatureForms: [...api.acceptedForms] }));
   server.onControl('reset', () => {
     reset();
     return null;

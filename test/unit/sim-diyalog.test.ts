@@ -417,8 +417,9 @@ describe('Diyalog simulator', function () {
       const a = await request('POST', url(), signedHeaders({ body, keyId: 'AK-2', secret: 'other-secret' }), body);
       assert.deepEqual(a.json, { isSuccess: true, message: 'Customer waiting will be stopped.' });
       const st = await control(sim, 'state', {});
-      const snap = (st.json as { result: { notDelivered: Array<{ interactionId: string }>; waiting: unknown[] } }).result;
+      const snap = (st.json as { result: { notDelivered: Array<{ interactionId: string }>; waiting: unknown[]; acceptedSignatureForms: string[] } }).result;
       assert.equal(snap.notDelivered[0].interactionId, id);
+      assert.deepEqual(snap.acceptedSignatureForms, ['lf']);
       assert.equal(snap.waiting.length, 0);
     });
 
