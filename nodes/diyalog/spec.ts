@@ -11,7 +11,7 @@ export const diyalogConfig: ConfigSpec = {
   set: SET,
   vendor: VENDOR,
   // The URL is only needed by the client nodes; an endpoint-only config has none.
-  settings: commonConfigSettings({ url: 'http://127.0.0.1:18080/queue' }).map((s) => (s.name === 'url' ? { ...s, required: false } : s)),
+  settings: commonConfigSettings().map((s) => (s.name === 'url' ? { ...s, required: false } : s)),
   credentials: ['authToken'],
 };
 
@@ -20,7 +20,7 @@ export const diyalogApiConfig: ConfigSpec = {
   type: 'diyalog-api-config',
   set: SET,
   vendor: VENDOR,
-  settings: [...commonConfigSettings({ url: 'http://127.0.0.1:18080' }), { name: 'requesterUserId', value: '', required: true }],
+  settings: [...commonConfigSettings({ url: 'https://api.diyalog.im' }), { name: 'requesterUserId', value: '', required: true }],
   credentials: ['accessKeyId', 'accessKeySecret'],
 };
 
