@@ -710,12 +710,12 @@ export class IcwsSession extends EventEmitter {
 
 /** `host` or `host:port` in place of the host of `base` (same scheme, port and path prefix). */
 export function alternateBase(base: string, host: string): string | undefined {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([\w.-]+))(?::(\d{1,5}))?$/.exec(host.trim());
+  if (!m) return undefined;
   try {
     const u = new URL(base);
-    const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(host.trim());
-    if (!m) return undefined;
-    u.hostname = m[1];
-    if (m[2]) u.port = m[2];
+    u.hostname = m[1] ? `[${m[1]}]` : m[2];
+    if (m[3]) u.port = m[3];
     return u.toString().replace(/\/+$/, '');
   } catch {
     return undefined;

@@ -1,0 +1,103 @@
+/** The ICWS client's small parsers: SSE, cookie jar, scheduledTime, alternate hosts, data pops, types. */
+import * as assert from 'node:assert/strict';
+import { CookieJar, SseParser, alternateBase, applyDataPop, callTypeOf, logoutGrant, parseTypes, toEpochSeconds, type SseEvent } from '../../lib/icws';
+
+describe('ICWS parsers (lib/icws)', () => {
+  it('SseParser: events split anywhere, CRLF / CR / LF, comments, ids, multi-line data', () => {
+    const text = ':ping\r\n\r\nid: 7\r\ndata: {"a":1}\r\n\r\ndata: line1\ndata: line2\n\n: comment\rdata:{"b":2}\r\revent: x\ndata: y\n\n';
+    for (let size = 1; size <= text.length; size++) {
+      const out: SseEvent[] = [];
+      const p = new SseParser((e) => out.push(e));
+      for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+      assert.deepEqual(
+        out,
+        [
+          { data: '{"a":1}', id: '7' },
+          { data: 'line1\nline2', id: '7' },
+          { data: '{"b":2}', id: '7' },
+          { data: 'y', id: '7', event: 'x' },
+        ],
+        `chunk size ${size}`,
+      );
+    }
+  });
+
+  it('CookieJar keeps every cookie of the connect answer, values with = and | intact', () => {
+    const jar = new CookieJar();
+    jar.store(['icws_1504928317=8c1f1f7e-55d2|languageId=en-us; Path=/icws/1504928317; HttpOnly', 'lb=node-2; Path=/']);
+    assert.equal(jar.header(), 'icws_1504928317=8c1f1f7e-55d2|languageId=en-us; lb=node-2');
+    jar.store(['lb=; Max-Age=0; Path=/']);
+    assert.equal(jar.header(), 'icws_1504928317=8c1f1f7e-55d2|languageId=en-us');
+    jar.store(['garbage', '=novalue']);
+    assert.equal(jar.size, 1);
+  });
+
+  it('toEpochSeconds: ISO with zone, Date, epoch ms, digit strings; refuses seconds, local times, junk', () => {
+    assert.deepEqual(toEpochSeconds('2025-05-02T10:00:00Z'), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds('2025-05-02T12:00:00+02:00'), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds('2025-05-02'), { seconds: 1746144000 });
+    assert.deepEqual(toEpochSeconds(new Date(1746180000999)), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds(1746180000999), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds('1746180000999'), { seconds: 1746180000 });
+    for (const bad of [1746180000, '2025-05-02T10:00:00', 'soon', NaN, {}, true, new Date('x')]) {
+      assert.ok('problem' in toEpochSeconds(bad), String(bad));
+    }
+  });
+
+  it('alternateBase keeps scheme, port and path prefix; host:port overrides the port', () => {
+    assert.equal(alternateBase('https://cic-a:8019/api/sessionmanager', 'cic-b'), 'https://cic-b:8019/api/sessionmanager');
+    assert.equal(alternateBase('http://127.0.0.1:18082', '127.0.0.1:40001'), 'http://127.0.0.1:40001');
+    assert.equal(alternateBase('http://cic-a:8018', '[::1]:9000'), 'http://[::1]:9000');
+    assert.equal(alternateBase('http://cic-a:8018', 'bad host'), undefined);
+  });
+
+  it('applyDataPop remembers the current call and applies deltas of the same call only', () => {
+    const full = {
+      __type: 'urn:inin.com:dialer:dataPopMessage',
+      isDelta: false,
+      call: {
+        __type: 'urn:inin.com:dialer:previewPop',
+        interactionId: '1',
+        campaignId: 'C',
+        callPlaced: false,
+        allowSkip: true,
+        allowAgentCallbacks: false,
+        dispositions: [{ label: 'Success' }, { label: 'No Answer' }],
+      },
+    };
+    const k = applyDataPop(undefined, full);
+    assert.deepEqual(k, {
+      interactionId: '1',
+      campaignId: 'C',
+      preview: true,
+      callPlaced: false,
+      allowSkip: true,
+      allowAgentCallbacks: false,
+      labels: ['Success', 'No Answer'],
+    });
+    assert.equal(callTypeOf(full), 'preview');
+    const placed = applyDataPop(k, { __type: 'urn:inin.com:dialer:dataPopMessage', isDelta: true, call: { interactionId: '1', callPlaced: true } });
+    assert.equal(placed?.callPlaced, true);
+    const other = applyDataPop(k, { __type: 'urn:inin.com:dialer:dataPopMessage', isDelta: true, call: { interactionId: '2', callPlaced: true } });
+    assert.equal(other?.callPlaced, false);
+    assert.equal(callTypeOf({ __type: 'urn:inin.com:dialer:dataPopMessage', call: { __type: 'urn:inin.com:dialer:dataPop' } }), 'dataPop');
+    assert.equal(callTypeOf({ __type: 'urn:inin.com:dialer:breakStatusMessage' }), undefined);
+  });
+
+  it('logoutGrant reads the seed (strings) and the SDK ({id, name}) forms', () => {
+    assert.deepEqual(logoutGrant({ __type: 't', campaigns: ['C-1', ''] }), { ids: ['C-1'], all: true });
+    assert.deepEqual(logoutGrant({ __type: 't', campaigns: [{ id: 'C-1', name: 'One' }] }), { ids: ['C-1'], all: false });
+    assert.deepEqual(logoutGrant({ __type: 't', campaigns: [{ id: '', name: '' }] }), { ids: [], all: true });
+  });
+
+  it('parseTypes accepts lists, short names and full names', () => {
+    assert.deepEqual(parseTypes('dataPopMessage, urn:inin.com:dialer:breakStatusMessage\nlogoutGrantedMessage'), [
+      'urn:inin.com:dialer:dataPopMessage',
+      'urn:inin.com:dialer:breakStatusMessage',
+      'urn:inin.com:dialer:logoutGrantedMessage',
+    ]);
+    assert.deepEqual(parseTypes(''), []);
+    assert.deepEqual(parseTypes(undefined), []);
+    assert.deepEqual(parseTypes(['autoLoginMessage']), ['urn:inin.com:dialer:autoLoginMessage']);
+  });
+});
