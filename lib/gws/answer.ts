@@ -80,7 +80,12 @@ export function classify(operation: string, res: HttpResponse, redact: (s: strin
 
 /** `"http://…/api/v2/interactions/00027aKQ3TSR001B"` → `00027aKQ3TSR001B` (decoded). */
 export function idFromUri(uri: string): string {
-  const last = uri.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop() ?? '';
+  const last =
+    uri
+      .replace(/[?#].*$/, '')
+      .replace(/\/+$/, '')
+      .split('/')
+      .pop() ?? '';
   try {
     return decodeURIComponent(last);
   } catch {

@@ -123,8 +123,13 @@ export class GwsClient {
     if (op === 'startSession') {
       let channels = params.channels;
       // An editor string field may hold "email, chat".
-      if (typeof channels === 'string') channels = channels.split(',').map((c) => c.trim()).filter(Boolean);
-      if (!Array.isArray(channels) || channels.length === 0) throw invalidInput(VENDOR, op, 'channels', channels === undefined ? 'is required' : 'must be a non-empty array of channel names');
+      if (typeof channels === 'string')
+        channels = channels
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
+      if (!Array.isArray(channels) || channels.length === 0)
+        throw invalidInput(VENDOR, op, 'channels', channels === undefined ? 'is required' : 'must be a non-empty array of channel names');
       channels.forEach((c, i) => nonEmptyString(op, `channels[${i}]`, c));
       body = { operationName: 'StartContactCenterSession', channels: channels.map((c) => String(c).trim()) };
       const place = optionalString(op, 'place', params.place);
@@ -234,7 +239,13 @@ export function postBody(op: InteractionPostOperation, p: InteractionParams): Re
       if (ud !== undefined && !isPlainObject(ud)) throw invalidInput(VENDOR, op, 'userData', 'must be an object');
       let keys: string[] | undefined;
       if (p.keys !== undefined) {
-        const k = typeof p.keys === 'string' ? p.keys.split(',').map((s) => s.trim()).filter(Boolean) : p.keys;
+        const k =
+          typeof p.keys === 'string'
+            ? p.keys
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : p.keys;
         if (!Array.isArray(k) || k.some((x) => typeof x !== 'string' || x === '')) throw invalidInput(VENDOR, op, 'keys', 'must be an array of key names');
         keys = k as string[];
       }

@@ -93,6 +93,8 @@ export class GwsSession {
   private starting: Promise<void> | undefined;
   private listeners = new Map<string, Set<NotificationListener>>();
   private subscriptions = new Map<string, SubscriptionHandle>();
+  /** Channels whose subscribe reply has not arrived since the last handshake. */
+  private unconfirmed = new Set<string>();
   private denied = 0;
   private recoverTimer: NodeJS.Timeout | undefined;
   private recovering = false;
@@ -205,7 +207,8 @@ export class GwsSession {
     this.user = body.user;
     this.established = true;
     this.generation++;
-    if (!this.listeners.size || this.current.state !== 'reconnecting') this.setState('connected');
+    // With notification listeners, 'connected' means CometD is subscribed: the CometD side says so.
+    if (!this.listeners.size) this.setState('connected');
   }
 
   /** Takes a new cookie / token from any answer that is not a 403. */
@@ -322,7 +325,16 @@ export class GwsSession {
   private subscribeOne(channel: string): void {
     const c = this.cometd;
     if (!c) return;
-    const h = c.subscribe(channel, (m: Message) => this.deliver(channel, m));
+    this.unconfirmed.add(channel);
+    const h = c.subscribe(
+      channel,
+      (m: Message) => this.deliver(channel, m),
+      (reply: Message) => {
+        this.unconfirmed.delete(channel);
+        if (!reply.successful) this.log('warn', `subscription to ${channel} refused: ${reply.error ?? 'no reason given'}`);
+        if (this.unconfirmed.size === 0 && this.cometd === c && c.getStatus() === 'connected') this.setState('connected');
+      },
+    );
     this.subscriptions.set(channel, h);
   }
 
@@ -364,7 +376,7 @@ export class GwsSession {
       });
       // cometd warns on window.console (stdout); route it through this session's redacting log.
       (c as unknown as { _warn: (...args: unknown[]) => void })._warn = (...args: unknown[]) =>
-        this.log('debug', `cometd: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' ')}`);
+        this.log('debug', `cometd: ${args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' ')}`);
       c.addListener('/meta/handshake', (m) => this.onHandshake(m));
       c.addListener('/meta/connect', (m) => this.onConnect(m));
       this.cometd = c;
@@ -385,6 +397,7 @@ export class GwsSession {
     if (m.successful) {
       this.denied = 0;
       this.subscriptions.clear();
+      this.unconfirmed.clear();
       const c = this.cometd;
       c?.batch(() => {
         for (const ch of this.listeners.keys()) this.subscribeOne(ch);
@@ -406,7 +419,8 @@ export class GwsSession {
     if (this.closed) return;
     if (m.successful) {
       this.denied = 0;
-      this.setState('connected');
+      // Connected means notifications flow: wait for the subscriptions to be confirmed too.
+      if (this.unconfirmed.size === 0) this.setState('connected');
       return;
     }
     const httpCode = (m as Message & { failure?: { httpCode?: number } }).failure?.httpCode ?? 0;
@@ -449,7 +463,9 @@ export class GwsSession {
           this.recover(reason);
           return;
         }
-        if (c.getStatus() !== 'disconnected') c.disconnect();
+        const status = c.getStatus();
+        if (status === 'handshaking') return; // cometd is handshaking again by itself
+        if (status !== 'disconnected') c.disconnect();
         c.handshake();
       })();
     }, delay);
@@ -459,6 +475,7 @@ export class GwsSession {
     const c = this.cometd;
     this.cometd = undefined;
     this.subscriptions.clear();
+    this.unconfirmed.clear();
     if (this.recoverTimer) clearTimeout(this.recoverTimer);
     this.recoverTimer = undefined;
     this.recovering = false;

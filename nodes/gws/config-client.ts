@@ -40,4 +40,3 @@ export class GwsConfigClient implements ClosableClient {
     this.gws.close();
   }
 }
-

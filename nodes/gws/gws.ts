@@ -50,7 +50,16 @@ export = function (RED: RED): void {
     };
     const bad = channels.find((c) => !c.startsWith('/') || c.startsWith('/meta/'));
     if (!handle) fail(notConfigured('GWS', 'subscribe', 'config (gws-config)'));
-    else if (bad) fail(new CcError({ code: 'INVALID_INPUT', vendor: 'GWS', operation: 'subscribe', field: 'channels', message: `channels: "${bad}" is not a channel name (e.g. /v2/me/interactions)` }));
+    else if (bad)
+      fail(
+        new CcError({
+          code: 'INVALID_INPUT',
+          vendor: 'GWS',
+          operation: 'subscribe',
+          field: 'channels',
+          message: `channels: "${bad}" is not a channel name (e.g. /v2/me/interactions)`,
+        }),
+      );
     else {
       const state: Parameters<typeof showStatus>[1] = { inFlight: 0 };
       stops.push(
@@ -66,7 +75,9 @@ export = function (RED: RED): void {
           stops.push(client.gws.subscribe(ch, (n) => node.send({ topic: n.channel, payload: n.data })));
         }
       } catch (err) {
-        fail(err instanceof CcError ? err : new CcError({ code: 'VENDOR_ERROR', vendor: 'GWS', operation: 'subscribe', message: String((err as Error).message) }));
+        fail(
+          err instanceof CcError ? err : new CcError({ code: 'VENDOR_ERROR', vendor: 'GWS', operation: 'subscribe', message: String((err as Error).message) }),
+        );
       }
     }
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -162,7 +162,6 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
     return a;
   };
 
-  let sim!: SimServer;
   const uriOf = (id: string): string => `${sim.url}/api/v2/interactions/${encodeURIComponent(id)}`;
   const view = (i: GwsInteraction): Record<string, unknown> => {
     const v: Record<string, unknown> = {
@@ -582,7 +581,7 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
     return fail(res, ctx, 405, 1, `Method ${method} not supported on ${rest}`);
   };
 
-  sim = new SimServer('gws', handler, opts);
+  const sim = new SimServer('gws', handler, opts);
 
   // ---------- control API (same hooks over HTTP) ----------
   const obj = (b: unknown): Record<string, unknown> => (isPlainObject(b) ? b : {});
@@ -590,10 +589,11 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
   const handshakeAdvice = (count = 1): void => {
     bayeux.forceHandshake = count;
     // Held connects are answered now so that the advice reaches waiting clients promptly.
-    for (const c of [...bayeux.clients.values()]) if (c.pending && bayeux.forceHandshake > 0) {
-      bayeux.forceHandshake--;
-      bayeux.drop(c.id);
-    }
+    for (const c of [...bayeux.clients.values()])
+      if (c.pending && bayeux.forceHandshake > 0) {
+        bayeux.forceHandshake--;
+        bayeux.drop(c.id);
+      }
   };
   sim.onControl('invite', (b) => view(invite(obj(b) as Parameters<GwsSimulator['invite']>[0])));
   sim.onControl('expireSessions', (b) => ({ expired: expireSessions(obj(b).userName as string | undefined) }));

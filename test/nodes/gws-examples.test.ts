@@ -12,7 +12,6 @@ import type { GwsSimulator } from '../../simulators/gws';
 type Json = Record<string, unknown>;
 type NodeModule = (red: unknown) => unknown;
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const coreNodes: NodeModule[] = [
   require('@node-red/nodes/core/common/20-inject.js'),
   require('@node-red/nodes/core/common/90-comment.js'),
@@ -20,7 +19,6 @@ const coreNodes: NodeModule[] = [
   require('@node-red/nodes/core/function/15-change.js'),
   require('@node-red/nodes/core/network/21-httprequest.js'),
 ];
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * node-red-node-test-helper registers its preloaded `catch` module once per catch node of the
@@ -43,13 +41,15 @@ async function loadOnce(nodes: NodeModule[], flow: Json[], credentials: Json): P
 }
 const DEFAULT_URL = 'http://127.0.0.1:18083';
 
-
 function loadExamples(url: string): { flow: Json[]; byName: Map<string, string> } {
   const dir = path.join(root, 'examples', 'gws');
   const seen = new Set<string>();
   const flow: Json[] = [];
   const byName = new Map<string, string>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8').split(DEFAULT_URL).join(url);
     for (const n of JSON.parse(text) as Json[]) {
       if (seen.has(String(n.id))) continue;
@@ -87,9 +87,16 @@ describe('GWS example flows', function () {
     assert.equal(files.length, 4);
     for (const f of files) {
       const nodes = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Json[];
-      assert.ok(nodes.some((n) => n.type === 'comment' && String(n.info).length > 100), `${f}: comment`);
+      assert.ok(
+        nodes.some((n) => n.type === 'comment' && String(n.info).length > 100),
+        `${f}: comment`,
+      );
       const cfgs = nodes.filter((n) => n.type === 'gws-config');
-      assert.deepEqual(cfgs.map((c) => [c.id, c.url]), [['gws0000000000cfg', DEFAULT_URL]], f);
+      assert.deepEqual(
+        cfgs.map((c) => [c.id, c.url]),
+        [['gws0000000000cfg', DEFAULT_URL]],
+        f,
+      );
     }
   });
 
@@ -108,7 +115,11 @@ describe('GWS example flows', function () {
       rec('park-in-workbin.json', 'errors'),
       rec('transfer-to-colleague.json', 'errors'),
     ];
-    const noErrors = (): void => assert.deepEqual(errors.flat().map((m) => m.error), []);
+    const noErrors = (): void =>
+      assert.deepEqual(
+        errors.flat().map((m) => m.error),
+        [],
+      );
     await waitFor(() => [...s.bayeux.clients.values()].some((c) => c.subscriptions.size >= 2), 8000, 'CometD subscriptions');
     assert.equal(s.bayeux.clients.size, 1, 'one CometD client for the shared server node');
 
@@ -121,8 +132,16 @@ describe('GWS example flows', function () {
     await waitFor(() => agentOut.length === 2);
     node('sign-in-and-ready.json', 'not ready on chat').receive({});
     await waitFor(() => agentOut.length === 3);
-    assert.deepEqual(agentOut.map((m) => m.payload), [{ ok: true }, { ok: true }, { ok: true }]);
-    assert.deepEqual(s.agents.get('agent01'), { loggedIn: true, channels: ['email', 'chat'], place: 'Place_7012', ready: { email: 'Ready', chat: 'NotReady' } });
+    assert.deepEqual(
+      agentOut.map((m) => m.payload),
+      [{ ok: true }, { ok: true }, { ok: true }],
+    );
+    assert.deepEqual(s.agents.get('agent01'), {
+      loggedIn: true,
+      channels: ['email', 'chat'],
+      place: 'Place_7012',
+      ready: { email: 'Ready', chat: 'NotReady' },
+    });
     await waitFor(() => agentState.length >= 3);
     assert.equal(agentState[0].topic, '/v2/me/channels');
 
@@ -146,7 +165,10 @@ describe('GWS example flows', function () {
     assert.equal(parked.state, 'InWorkbin');
     const c = content[0].payload as Json;
     assert.equal(c.referenceId, (readOk[0].payload as Json).referenceId);
-    assert.deepEqual((c.interactions as Json[]).map((m) => (m.interaction as Json).id), [parked.id]);
+    assert.deepEqual(
+      (c.interactions as Json[]).map((m) => (m.interaction as Json).id),
+      [parked.id],
+    );
 
     // 4. transfer to a colleague, and a refused transfer
     const transferred = rec('transfer-to-colleague.json', 'transferred');

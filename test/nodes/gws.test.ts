@@ -87,7 +87,9 @@ describe('GWS nodes', function () {
     agent.receive({ operation: 'notReady', payload: {} });
     await waitFor(() => out.length === 3);
     assert.deepEqual(
-      wire().slice(-2).map((r) => [r.path, JSON.parse(r.body)]),
+      wire()
+        .slice(-2)
+        .map((r) => [r.path, JSON.parse(r.body)]),
       [
         ['/api/v2/me/channels/chat', { operationName: 'Ready' }],
         ['/api/v2/me', { operationName: 'NotReady' }],
@@ -97,7 +99,17 @@ describe('GWS nodes', function () {
 
   it('gws-agent: a fixed operation with TypedInput fields (json, str)', async () => {
     const { out } = await load([
-      { id: 'agent2', type: 'gws-agent', config: 'cfg', operation: 'startSession', channels: '["workitem"]', channelsType: 'json', place: 'Place_1', placeType: 'str', wires: [['out']] },
+      {
+        id: 'agent2',
+        type: 'gws-agent',
+        config: 'cfg',
+        operation: 'startSession',
+        channels: '["workitem"]',
+        channelsType: 'json',
+        place: 'Place_1',
+        placeType: 'str',
+        wires: [['out']],
+      },
     ]);
     helper.getNode('agent2').receive({ payload: 'anything' });
     await waitFor(() => out.length === 1);
@@ -169,7 +181,10 @@ describe('GWS nodes', function () {
     op.receive({ operation: 'listMine', payload: {} });
     await waitFor(() => out.length === n0 + 4);
     assert.equal(wire().at(-1)!.rawQuery, 'fields=*');
-    assert.deepEqual((out.at(-1)!.payload as Json[]).map((x) => x.id), ['L1']);
+    assert.deepEqual(
+      (out.at(-1)!.payload as Json[]).map((x) => x.id),
+      ['L1'],
+    );
     op.receive({ operation: 'get', payload: { interactionId: 'L1' } });
     await waitFor(() => out.length === n0 + 5);
     assert.deepEqual((out.at(-1)!.payload as Json).userData, { Subject: 'x' });
@@ -193,7 +208,10 @@ describe('GWS nodes', function () {
     agent.receive({ operation: 'startSession', payload: { channels: [] } });
     await waitFor(() => caught.length === 5);
     const errors = caught.map((m) => m.error as { code: string; message: string });
-    assert.deepEqual(errors.map((e) => e.code), Array(5).fill('INVALID_INPUT'));
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      Array(5).fill('INVALID_INPUT'),
+    );
     const messages = errors.map((e) => e.message).sort();
     assert.match(messages[0], /^GWS Accept: interactionId/);
     assert.match(messages[1], /^GWS Dial: operation must be one of/);
@@ -237,7 +255,10 @@ describe('GWS nodes', function () {
     const st = statuses(events);
     await subscribed();
     await waitFor(() => st.some((x) => (x as Json).fill === 'green'), 5000, 'green status');
-    assert.deepEqual(st.find((x) => (x as Json).fill === 'green'), { fill: 'green', shape: 'dot', text: 'connected' });
+    assert.deepEqual(
+      st.find((x) => (x as Json).fill === 'green'),
+      { fill: 'green', shape: 'dot', text: 'connected' },
+    );
     assert.equal(s.bayeux.clients.size, 1, 'one CometD client per config node');
     s.invite({ id: 'N1', userData: { Subject: 'Card blocked' } });
     await waitFor(() => ev.length === 1 && ev2.length === 1);
@@ -310,7 +331,11 @@ describe('GWS nodes', function () {
     await waitFor(() => out7.length === 1);
     const accepts = wire().filter((r) => r.method === 'POST');
     await waitFor(() => wire().filter((r) => r.method === 'POST').length === 2);
-    const byUser = new Map(wire().filter((r) => r.method === 'POST').map((r) => [JSON.parse(r.body).operationName + r.path, r.headers]));
+    const byUser = new Map(
+      wire()
+        .filter((r) => r.method === 'POST')
+        .map((r) => [JSON.parse(r.body).operationName + r.path, r.headers]),
+    );
     assert.ok(accepts.length >= 1);
     const cookies = new Set([...byUser.values()].map((h) => h.cookie));
     assert.equal(cookies.size, 2, 'two different JSESSIONIDs');

@@ -108,7 +108,10 @@ describe('GWS client (lib/gws) against the simulator', function () {
       const before = sim.server.requests.length;
       await assert.rejects(client.agent('ready'), (e: CcError) => e.code === 'CONFLICT' && /not logged in/.test(e.message));
       const after = sim.server.requests.slice(before);
-      assert.deepEqual(after.map((r) => `${r.method} ${r.path}`), ['GET /api/v2/me', 'POST /api/v2/me']);
+      assert.deepEqual(
+        after.map((r) => `${r.method} ${r.path}`),
+        ['GET /api/v2/me', 'POST /api/v2/me'],
+      );
     });
 
     it('reports partial success (statusCode 7) with the per-channel results', async () => {
@@ -188,7 +191,10 @@ describe('GWS client (lib/gws) against the simulator', function () {
       const req = sim.server.requests.at(-1)!;
       assert.equal(req.path, '/api/v2/me/interactions');
       assert.equal(req.rawQuery, 'fields=*');
-      assert.deepEqual((mine.payload as Json[]).map((x) => x.id), ['A/1']);
+      assert.deepEqual(
+        (mine.payload as Json[]).map((x) => x.id),
+        ['A/1'],
+      );
       const one = await client.interaction('get', { interactionId: 'A/1' });
       assert.equal(sim.server.requests.at(-1)!.path, '/api/v2/interactions/A%2F1');
       assert.deepEqual((one.payload as Json).userData, { Subject: 'x' });
@@ -353,7 +359,13 @@ describe('GWS client (lib/gws) against the simulator', function () {
 
     it('gives AUTH_FAILED when the token is refused again after the refresh', async () => {
       await client.interaction('listAll');
-      sim.server.addFault({ path: '/api/v2/me/interactions/', method: 'POST', status: 403, body: 'Missing or invalid Csrf token', headers: { 'set-cookie': 'JSESSIONID=evil;Path=/' } });
+      sim.server.addFault({
+        path: '/api/v2/me/interactions/',
+        method: 'POST',
+        status: 403,
+        body: 'Missing or invalid Csrf token',
+        headers: { 'set-cookie': 'JSESSIONID=evil;Path=/' },
+      });
       sim.invite({ id: 'X1' });
       sim.server.clearRequests();
       const e = await rejects(client.interaction('Accept', { interactionId: 'X1' }));
@@ -391,7 +403,11 @@ describe('GWS client (lib/gws) against the simulator', function () {
       const stop = c.subscribe(channel, (n) => got.push(n));
       return { got, stop };
     };
-    const connected = (c: GwsClient): Promise<void> => until('CometD subscribed', () => sim.bayeux.clients.size > 0 && [...sim.bayeux.clients.values()].some((x) => x.subscriptions.size > 0) && c.state().state === 'connected');
+    const connected = (c: GwsClient): Promise<void> =>
+      until(
+        'CometD subscribed',
+        () => sim.bayeux.clients.size > 0 && [...sim.bayeux.clients.values()].some((x) => x.subscriptions.size > 0) && c.state().state === 'connected',
+      );
     const ids = (got: GwsNotification[]): string[] => got.map((n) => String(((n.data as Json).interaction as Json | undefined)?.id ?? ''));
 
     it('handshakes with the session cookie and Basic, subscribes, and delivers data unchanged', async () => {
@@ -479,17 +495,21 @@ describe('GWS client (lib/gws) against the simulator', function () {
       assert.equal(sim.interactions.get('AFTER')!.state, 'Processing');
     });
 
-    it('goes down with backoff when the handshake keeps being denied, and comes back', async () => {
+    it('goes down with backoff while the session cannot be renewed, and comes back', async () => {
       const { got } = collect(client);
       await connected(client);
       const states: GwsState[] = [];
       client.onState((s) => states.push(s));
-      // every Bayeux request is now answered without a valid session
-      sim.server.addFault({ path: '/api/v2/notifications', status: 200, body: '[{"channel":"/meta/handshake","successful":false,"error":"403::Handshake denied","advice":{"reconnect":"none"}}]', headers: { 'content-type': 'application/json' } });
-      sim.handshakeAdvice(1);
+      // GWS loses the session and cannot open a new one for a while: handshakes are denied
+      sim.server.addFault({ path: '/api/v2/me', method: 'GET', status: 503, body: 'Service Unavailable' });
+      sim.expireSessions();
       await until('down', () => states.some((s) => s.state === 'down'), 8000);
       const down = states.find((s) => s.state === 'down')!;
       assert.match(down.reason ?? '', /handshake denied/i);
+      const denied = sim.server.requests.filter((r) => r.body.includes('/meta/handshake')).length;
+      await wait(400);
+      // backing off: a few attempts, not a tight loop
+      assert.ok(sim.server.requests.filter((r) => r.body.includes('/meta/handshake')).length - denied <= 3);
       sim.server.clearFaults();
       await until('recovered', () => client.state().state === 'connected', 8000);
       sim.invite({ id: 'BACK' });
@@ -546,11 +566,26 @@ describe('GWS client (lib/gws) against the simulator', function () {
       assert.deepEqual(classify('Accept', res(200, '{"status":"OK"}')).body, { status: 'OK' });
       assert.deepEqual(classify('Cancel', res(200, '{"status":0}')).body, { status: 0 });
       assert.equal(classify('startSession', res(200, '{"statusCode":"7"}')).partial, true);
-      assert.throws(() => classify('x', res(400, '{"statusCode":"2","statusMessage":"no"}')), (e: CcError) => e.code === 'CONFLICT' && e.detail === 'no');
-      assert.throws(() => classify('x', res(200, '{"status":"error","description":"bad"}')), (e: CcError) => e.code === 'VENDOR_ERROR' && /bad/.test(e.message));
-      assert.throws(() => classify('x', res(409, '{"status":"error"}')), (e: CcError) => e.code === 'CONFLICT');
-      assert.throws(() => classify('x', res(404, '')), (e: CcError) => e.code === 'NOT_FOUND');
-      assert.throws(() => classify('x', res(200, '{"statusCode":20,"statusMessage":"Access denied"}')), (e: CcError) => e.code === 'AUTH_FAILED');
+      assert.throws(
+        () => classify('x', res(400, '{"statusCode":"2","statusMessage":"no"}')),
+        (e: CcError) => e.code === 'CONFLICT' && e.detail === 'no',
+      );
+      assert.throws(
+        () => classify('x', res(200, '{"status":"error","description":"bad"}')),
+        (e: CcError) => e.code === 'VENDOR_ERROR' && /bad/.test(e.message),
+      );
+      assert.throws(
+        () => classify('x', res(409, '{"status":"error"}')),
+        (e: CcError) => e.code === 'CONFLICT',
+      );
+      assert.throws(
+        () => classify('x', res(404, '')),
+        (e: CcError) => e.code === 'NOT_FOUND',
+      );
+      assert.throws(
+        () => classify('x', res(200, '{"statusCode":20,"statusMessage":"Access denied"}')),
+        (e: CcError) => e.code === 'AUTH_FAILED',
+      );
     });
   });
 });

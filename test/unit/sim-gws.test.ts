@@ -192,7 +192,12 @@ describe('GWS simulator', function () {
       const s = await agent.req('POST', '/api/v2/me', { operationName: 'StartContactCenterSession', channels: ['email', 'chat'], place: 'Place_7012' });
       assert.equal(s.status, 200);
       assert.deepEqual(s.json, { statusCode: 0 });
-      assert.deepEqual(sim.agents.get('agent01'), { loggedIn: true, channels: ['email', 'chat'], place: 'Place_7012', ready: { email: 'NotReady', chat: 'NotReady' } });
+      assert.deepEqual(sim.agents.get('agent01'), {
+        loggedIn: true,
+        channels: ['email', 'chat'],
+        place: 'Place_7012',
+        ready: { email: 'NotReady', chat: 'NotReady' },
+      });
       assert.deepEqual((await agent.req('POST', '/api/v2/me', { operationName: 'Ready' })).json, { statusCode: 0 });
       assert.deepEqual((await agent.req('POST', '/api/v2/me/channels/email', { operationName: 'NotReady' })).json, { statusCode: 0 });
       assert.deepEqual(sim.agents.get('agent01')!.ready, { email: 'NotReady', chat: 'Ready' });
@@ -315,12 +320,18 @@ describe('GWS simulator', function () {
 
     it('applies scripted refusals in either style, over HTTP', async () => {
       const i = sim.invite();
-      await fetch(sim.url + '/__sim/refuse', { method: 'POST', body: JSON.stringify({ interactionId: i.id, operation: 'Accept', statusCode: 3, statusMessage: 'Forbidden', seedStyle: false, times: 1 }) });
+      await fetch(sim.url + '/__sim/refuse', {
+        method: 'POST',
+        body: JSON.stringify({ interactionId: i.id, operation: 'Accept', statusCode: 3, statusMessage: 'Forbidden', seedStyle: false, times: 1 }),
+      });
       const a = await op(i.id, { operationName: 'Accept' });
       assert.equal(a.status, 400);
       assert.deepEqual(a.json, { statusCode: 3, statusMessage: 'Forbidden' });
       assert.equal((await op(i.id, { operationName: 'Accept' })).status, 200);
-      await fetch(sim.url + '/__sim/refuse', { method: 'POST', body: JSON.stringify({ operation: 'Complete', statusCode: '18', httpStatus: 500, statusMessage: 'boom', times: 1 }) });
+      await fetch(sim.url + '/__sim/refuse', {
+        method: 'POST',
+        body: JSON.stringify({ operation: 'Complete', statusCode: '18', httpStatus: 500, statusMessage: 'boom', times: 1 }),
+      });
       const c = await op(i.id, { operationName: 'Complete' });
       assert.equal(c.status, 500);
       assert.deepEqual(c.json, { statusCode: '18', statusMessage: 'boom' });
@@ -330,7 +341,10 @@ describe('GWS simulator', function () {
       sim.server.addFault({ path: '/api/v2/interactions', status: 503, body: 'down', times: 1 });
       assert.equal((await agent.req('GET', '/api/v2/interactions')).status, 503);
       assert.equal((await agent.req('GET', '/api/v2/interactions')).status, 200);
-      await fetch(sim.url + '/__sim/faults', { method: 'POST', body: JSON.stringify({ path: '/api/v2/me', status: 429, headers: { 'retry-after': '1' }, times: 1 }) });
+      await fetch(sim.url + '/__sim/faults', {
+        method: 'POST',
+        body: JSON.stringify({ path: '/api/v2/me', status: 429, headers: { 'retry-after': '1' }, times: 1 }),
+      });
       const r = await agent.req('GET', '/api/v2/me');
       assert.equal(r.status, 429);
       assert.equal(r.headers.get('retry-after'), '1');
@@ -347,13 +361,24 @@ describe('GWS simulator', function () {
     it('answers an unknown clientId with 402::Unknown client and handshake advice', async () => {
       await agent.login();
       const c = await agent.connect('nope');
-      assert.deepEqual(c, [{ id: 'c', channel: '/meta/connect', successful: false, error: '402::Unknown client', advice: { reconnect: 'handshake', interval: 0 } }]);
+      assert.deepEqual(c, [
+        { id: 'c', channel: '/meta/connect', successful: false, error: '402::Unknown client', advice: { reconnect: 'handshake', interval: 0 } },
+      ]);
     });
 
     it('handshakes, subscribes, holds the connect and delivers notifications of operations', async () => {
       await agent.login();
       assert.ok(agent.cookies.has('JSESSIONID'));
-      const h = await agent.bayeux([{ id: '1', channel: '/meta/handshake', version: '1.0', minimumVersion: '1.0', supportedConnectionTypes: ['long-polling'], advice: { timeout: 60000, interval: 0 } }]);
+      const h = await agent.bayeux([
+        {
+          id: '1',
+          channel: '/meta/handshake',
+          version: '1.0',
+          minimumVersion: '1.0',
+          supportedConnectionTypes: ['long-polling'],
+          advice: { timeout: 60000, interval: 0 },
+        },
+      ]);
       const reply = (h.json as Json[])[0];
       assert.equal(reply.successful, true);
       assert.deepEqual(reply.supportedConnectionTypes, ['long-polling']);
@@ -482,7 +507,10 @@ describe('GWS simulator', function () {
         (content.interactions as Json[]).map((m) => (m.interaction as Json).id),
         ['W1'],
       );
-      await fetch(sim.url + '/__sim/asyncError', { method: 'POST', body: JSON.stringify({ interactionId: j.id, operation: 'Accept', statusMessage: 'Media server unavailable' }) });
+      await fetch(sim.url + '/__sim/asyncError', {
+        method: 'POST',
+        body: JSON.stringify({ interactionId: j.id, operation: 'Accept', statusMessage: 'Media server unavailable' }),
+      });
       const acc = await agent.req('POST', '/api/v2/me/interactions/W2', { operationName: 'Accept' });
       assert.equal(acc.status, 200);
       const err = data(await agent.connect(c))[0].data as Json;
