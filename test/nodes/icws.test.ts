@@ -270,6 +270,31 @@ describe('icws nodes', function () {
     assert.equal(s.stats.connectAttempts, 0);
   });
 
+  it('a config without password is NOT_CONFIGURED on both nodes and opens no session', async () => {
+    const n = await load({}, {}, '');
+    n.dialer.receive({ operation: 'logIn', payload: {} });
+    await waitFor(() => n.caught.length === 1);
+    assert.equal((n.caught[0].error as Msg).code, 'NOT_CONFIGURED');
+    assert.match(String((n.caught[0].error as Msg).message), /password/);
+    assert.equal(s.stats.connectAttempts, 0);
+  });
+
+  it('msg.requestTimeout bounds a request: TIMEOUT', async () => {
+    const n = await load();
+    await op(n, 'logIn');
+    s.server.addFault({ path: '/icws/1', method: 'POST', delayMs: 500, times: 1 });
+    const m = await (async () => {
+      try {
+        await op(n, 'requestBreak', {}, { requestTimeout: 100 });
+      } catch (e) {
+        return (e as { msg: Msg }).msg;
+      }
+      assert.fail('no timeout');
+    })();
+    assert.equal((m.error as Msg).code, 'TIMEOUT');
+    assert.match(String((m.error as Msg).message), /ICWS requestBreak: no answer within 100 ms/);
+  });
+
   it('short-polls when the server reports messaging version 1', async () => {
     s.configure({ messagingVersion: 1 });
     const n = await load();
