@@ -351,6 +351,58 @@ describe('GWS simulator', function () {
     });
   });
 
+  describe('control API over HTTP', () => {
+    const ctl = async (name: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+      const r = await fetch(`${sim.url}/__sim/${name}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, json: (await r.json()) as Json };
+    };
+
+    it('switches CSRF protection and the idle timeout', async () => {
+      assert.deepEqual((await ctl('csrf', { enabled: false })).json, { ok: true, result: { enabled: false } });
+      const a = await agent.req('GET', '/api/v2/me');
+      assert.equal(a.headers.get('x-csrf-token'), null);
+      assert.equal((await agent.req('POST', '/api/v2/me', { operationName: 'StartContactCenterSession', channels: ['email'] })).status, 200);
+      await ctl('csrf', { enabled: true });
+      assert.equal((await agent.req('POST', '/api/v2/me', { operationName: 'Ready' })).status, 403);
+      assert.equal((await ctl('idleTimeout', { ms: -1 })).status, 400);
+      assert.deepEqual((await ctl('idleTimeout', { ms: 50 })).json, { ok: true, result: { ms: 50 } });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await agent.req('GET', '/api/v2/me', undefined, { auth: false })).status, 401);
+    });
+
+    it('publishes any notification to an agent, and resets everything', async () => {
+      await agent.login();
+      const c = await agent.handshake(['/v2/me/workbins']);
+      const held = agent.connect(c);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal((await ctl('publish', {})).status, 400);
+      const p = await ctl('publish', { channel: '/v2/me/workbins', data: { hello: 1 } });
+      assert.deepEqual(p.json, { ok: true, result: { delivered: 1 } });
+      assert.deepEqual(data(await held), [{ channel: '/v2/me/workbins', data: { hello: 1 } }]);
+      sim.invite();
+      assert.equal((await ctl('reset')).status, 200);
+      const st = (await ctl('state')).json.result as Json;
+      assert.deepEqual(st.sessions, []);
+      assert.deepEqual(st.interactions, []);
+      assert.deepEqual(st.cometdClients, []);
+    });
+
+    it('answers unknown controls with 404 and bad JSON with 400', async () => {
+      assert.equal((await ctl('nope', {})).status, 404);
+      const r = await fetch(`${sim.url}/__sim/invite`, { method: 'POST', body: '{bad' });
+      assert.equal(r.status, 400);
+      assert.equal((await ctl('invite', { to: 'ghost' })).status, 400);
+    });
+
+    it('answers Bayeux GETs with 405 and malformed Bayeux bodies with 400', async () => {
+      await agent.login();
+      assert.equal((await agent.req('GET', '/api/v2/notifications')).status, 405);
+      assert.equal((await agent.bayeux(['x'])).status, 400);
+      const bad = await agent.req('POST', '/api/v2/notifications/connect', '{not json', { csrf: false });
+      assert.equal(bad.status, 400);
+    });
+  });
+
   describe('CometD on /api/v2/notifications', () => {
     it('denies a handshake without an HTTP session', async () => {
       const h = await agent.bayeux([{ id: '1', channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
