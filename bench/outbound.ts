@@ -1,0 +1,191 @@
+/**
+ * Outbound: messages per second at the node. Node-RED 4.1's runtime runs in this process
+ * (node-red-node-test-helper) with the node set loaded from the installed tarball; the first
+ * node of each contender is driven with node.receive() under a concurrency window and
+ * completions are collected on a helper node (errors on a catch node). The simulator runs in
+ * its own process; the plain axios script too.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import helper from 'node-red-node-test-helper';
+import { env, figureOf, installedSet, log, registeredSets, startSim, windowRun, type Figure, type Run, type SimProcess } from './common';
+import { buildRequest, payloadFor, type OutboundKind, type Session } from './requests';
+
+const run$ = promisify(execFile);
+
+helper.init(require.resolve('node-red'));
+
+type NodeLike = {
+  receive(msg: Record<string, unknown>): void;
+  on(ev: string, fn: (msg: Record<string, unknown>) => void): void;
+  context(): { global: { set(k: string, v: unknown): void } };
+};
+
+export interface OutboundCase {
+  kind: OutboundKind;
+  set: string;
+  subject: string;
+  simOptions: Record<string, unknown>;
+  config(url: string): Record<string, unknown>;
+  credentials: Record<string, string>;
+  node: Record<string, unknown>;
+  /** Before each run: fresh simulator state; returns the session the hand-built request uses. */
+  prepare(sim: SimProcess, tag: string, count: number): Promise<Session>;
+}
+
+export const CASES: OutboundCase[] = [
+  {
+    kind: 'ameyo',
+    set: 'ameyo',
+    subject: 'ameyo-click-to-dial',
+    simOptions: { delayMs: 0 },
+    config: (url) => ({ type: 'ameyo-config', url, requestingHost: 'sim-crm', policyName: '', timeout: 30000, maxSockets: 64 }),
+    credentials: { hashKey: 'sim-hash-key' },
+    node: { type: 'ameyo-click-to-dial' },
+    prepare: async () => ({ hashKey: 'sim-hash-key' }),
+  },
+  {
+    kind: 'virtualq',
+    set: 'virtualq',
+    subject: 'virtualq-line-up',
+    simOptions: { switches: { autoLifeCycle: false } },
+    config: (url) => ({ type: 'virtualq-config', url, timeout: 30000, maxSockets: 64 }),
+    credentials: { apiKey: 'sim-virtualq-key' },
+    node: { type: 'virtualq-line-up' },
+    prepare: async (sim) => {
+      await sim.control('reset', {});
+      await sim.control('switches', { autoLifeCycle: false });
+      return { apiKey: 'sim-virtualq-key' };
+    },
+  },
+  {
+    kind: 'gws',
+    set: 'gws',
+    subject: 'interaction-op (Accept)',
+    simOptions: {},
+    config: (url) => ({ type: 'gws-config', url, timeout: 30000, maxSockets: 64 }),
+    credentials: { username: 'agent01', password: 'secret' },
+    node: { type: 'interaction-op', operation: 'Accept' },
+    prepare: async (sim, tag, count) => {
+      await sim.control('reset', {});
+      await sim.control('bench-invite', { prefix: `${tag}-`, count });
+      // The hand-built flow signs in once (Basic) and keeps the cookie and CSRF token, as an integrator would.
+      const r = await fetch(sim.url + '/api/v2/me', { headers: { authorization: 'Basic ' + Buffer.from('agent01:secret').toString('base64') } });
+      await r.text();
+      const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
+      return { cookie, csrf: r.headers.get('x-csrf-token') ?? '' };
+    },
+  },
+];
+
+const CONTENDERS = [
+  { id: 'ours', variant: 'this package' },
+  { id: 'core-off', variant: 'function + core http request (keep-alive off)' },
+  { id: 'core-on', variant: 'function + core http request (keep-alive on)' },
+  { id: 'plain', variant: 'plain axios script, keep-alive (ceiling)' },
+] as const;
+
+function coreFunction(kind: string, base: string): string {
+  return `const build = ${buildRequest.toString()};
+const r = build(${JSON.stringify(kind)}, ${JSON.stringify(base)}, global.get('benchSession'), msg.payload);
+msg.method = r.method;
+msg.url = r.url;
+msg.headers = r.headers;
+msg.payload = r.body;
+return msg;`;
+}
+
+function flowFor(c: OutboundCase, url: string): Array<Record<string, unknown>> {
+  const z = 'bench';
+  const n = (o: Record<string, unknown>): Record<string, unknown> => ({ z, x: 100, y: 100, ...o });
+  const req = (id: string, persist: boolean, next: string): Record<string, unknown> =>
+    n({ id, type: 'http request', method: 'use', ret: 'txt', paytoqs: 'ignore', url: '', persist, wires: [[next]] });
+  return [
+    { id: z, type: 'tab', label: 'bench' },
+    { id: 'cfg', ...c.config(url) },
+    n({ id: 'ours', ...c.node, config: 'cfg', wires: [['out-ours']] }),
+    n({ id: 'out-ours', type: 'helper' }),
+    n({ id: 'core-off', type: 'function', func: coreFunction(c.kind, url), outputs: 1, wires: [['req-off']] }),
+    req('req-off', false, 'out-core-off'),
+    n({ id: 'out-core-off', type: 'helper' }),
+    n({ id: 'core-on', type: 'function', func: coreFunction(c.kind, url), outputs: 1, wires: [['req-on']] }),
+    req('req-on', true, 'out-core-on'),
+    n({ id: 'out-core-on', type: 'helper' }),
+    n({ id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['caught']] }),
+    n({ id: 'caught', type: 'helper' }),
+  ];
+}
+
+let runNo = 0;
+
+/** One contender, one run: `warm` untimed messages then `n` timed ones. */
+async function runOnce(c: OutboundCase, sim: SimProcess, contender: string, concurrency: number, warm: number, n: number): Promise<Run> {
+  const tag = String(++runNo % 100).padStart(2, '0');
+  const session = await c.prepare(sim, tag, warm + n);
+  if (contender === 'plain') {
+    const args = { kind: c.kind, base: sim.url, session, tag, warm, n, concurrency };
+    const { stdout } = await run$(process.execPath, [path.join(__dirname, 'plain.js'), JSON.stringify(args)], { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout) as Run;
+  }
+  const first = helper.getNode(contender) as unknown as NodeLike;
+  first.context().global.set('benchSession', session);
+  const pass = async (offset: number, count: number): Promise<Run> => {
+    const w = windowRun(count, concurrency, (i) => first.receive({ payload: payloadFor(c.kind, tag, offset + i), benchSeq: i, benchPass: offset }));
+    current = (msg, failed) => {
+      if (msg.benchPass === offset) w.complete(msg.benchSeq as number, failed);
+    };
+    return w.done;
+  };
+  await pass(0, warm);
+  return pass(warm, n);
+}
+
+let current: (msg: Record<string, unknown>, failed: boolean) => void = () => undefined;
+
+export async function outbound(concurrencies = [1, 10, 100]): Promise<{ figures: Figure[]; unavailable: string[] }> {
+  const sets = registeredSets();
+  const figures: Figure[] = [];
+  const unavailable: string[] = [];
+  const core = (f: string): unknown => require(`@node-red/nodes/core/${f}`);
+  await helper.startServer();
+  try {
+    for (const c of CASES) {
+      if (!sets.includes(c.set)) {
+        unavailable.push(`${c.subject}: node set "${c.set}" not registered`);
+        log(`outbound ${c.subject}: not available`);
+        continue;
+      }
+      const sim = await startSim(c.kind, c.simOptions);
+      try {
+        await helper.load(
+          [installedSet(c.set), core('function/10-function.js'), core('network/21-httprequest.js'), core('common/25-catch.js')] as never,
+          flowFor(c, sim.url) as never,
+          { cfg: c.credentials } as never,
+        );
+        for (const id of ['out-ours', 'out-core-off', 'out-core-on'])
+          (helper.getNode(id) as unknown as NodeLike).on('input', (msg) => current(msg, id !== 'out-ours' && Number(msg.statusCode) >= 400));
+        (helper.getNode('caught') as unknown as NodeLike).on('input', (msg) => current(msg, true));
+        const warm = Math.max(200, Math.round(env.messages / 10));
+        for (const concurrency of concurrencies) {
+          const runs: Record<string, Run[]> = {};
+          // Repetitions interleave the contenders, so that noise from the machine spreads over all of them.
+          for (let rep = 0; rep < env.reps; rep++) {
+            for (const k of CONTENDERS) {
+              const r = await runOnce(c, sim, k.id, concurrency, warm, env.messages);
+              (runs[k.id] ??= []).push(r);
+              log(`outbound ${c.subject} c=${concurrency} ${k.id} rep ${rep + 1}: ${Math.round(r.rate)} msg/s, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}`);
+            }
+          }
+          for (const k of CONTENDERS) figures.push(figureOf('outbound', c.subject, k.variant, concurrency, runs[k.id]));
+        }
+        await helper.unload();
+      } finally {
+        await sim.stop();
+      }
+    }
+  } finally {
+    await helper.stopServer();
+  }
+  return { figures, unavailable };
+}
