@@ -235,13 +235,14 @@ export class IcwsClient {
 
   private async dialer(op: Exclude<IcwsOperation, 'setStatus'>, body: Record<string, unknown>, o?: RequestOptions): Promise<IcwsResult> {
     this.configured(op);
+    const callAtSend = this.session.knownCall?.interactionId;
     const res = await this.session.request(op, 'POST', PATHS[op], body, o);
-    return this.answer(op, res, body);
+    return this.answer(op, res, body, callAtSend);
   }
 
-  private answer(op: IcwsOperation, res: HttpResponse, sent: Record<string, unknown>): IcwsResult {
+  private answer(op: IcwsOperation, res: HttpResponse, sent: Record<string, unknown>, callAtSend?: string): IcwsResult {
     if (res.status < 200 || res.status >= 300) throw icwsError(op, res, (s) => this.session.transport.redact(s));
-    this.session.remember(op, sent);
+    this.session.remember(op, sent, callAtSend);
     return { payload: okPayload(res), vendor: icwsVendorAnswer(res) };
   }
 }

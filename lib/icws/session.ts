@@ -202,7 +202,7 @@ export class IcwsSession extends EventEmitter {
   }
 
   /** Remembers what a successful Dialer/status request changed, for restoreDialer. */
-  remember(operation: string, body: Record<string, unknown>): void {
+  remember(operation: string, body: Record<string, unknown>, callAtSend?: string): void {
     const m = this.memory;
     if (operation === 'logIn') {
       if (typeof body.campaignId === 'string') {
@@ -217,9 +217,12 @@ export class IcwsSession extends EventEmitter {
     } else if (operation === 'setStatus' && typeof body.userId === 'string' && typeof body.statusId === 'string') {
       if (body.userId === this.userID) m.status = { userId: body.userId, statusId: body.statusId };
     } else if (operation === 'disposition') {
-      this.lastCall = this.knownCall ?? this.lastCall;
-      this.knownCall = undefined;
-    } else if (operation === 'placePreviewCall' && this.knownCall) {
+      // Only the call the request was about: Dialer may have popped the next one meanwhile.
+      if (this.knownCall && this.knownCall.interactionId === callAtSend) {
+        this.lastCall = this.knownCall;
+        this.knownCall = undefined;
+      }
+    } else if (operation === 'placePreviewCall' && this.knownCall && this.knownCall.interactionId === callAtSend) {
       this.knownCall = { ...this.knownCall, callPlaced: true };
     }
   }

@@ -424,6 +424,29 @@ describe('ICWS client and session (lib/icws)', function () {
       await c.disposition({ label: 'Skipped - Agent Skip' });
     });
 
+    it('a pop that arrives while a disposition is on the wire stays the current call', async () => {
+      const { c, messages } = client();
+      const first = await toPop(c, messages);
+      sim.server.addFault({ path: '/icws/1', method: 'POST', delayMs: 300, times: 1 });
+      const pending = c.disposition({ label: 'Success' });
+      await sleep(100);
+      const next = {
+        __type: 'urn:inin.com:dialer:previewPop',
+        interactionId: '99',
+        campaignId: 'C-Win-Back',
+        callPlaced: false,
+        allowSkip: false,
+        dispositions: [{ label: 'Done' }],
+      };
+      sim.push({ __type: 'urn:inin.com:dialer:dataPopMessage', isDelta: false, call: next });
+      await waitFor(() => c.session.knownCall?.interactionId === '99', 2000, 'next pop seen');
+      await pending;
+      assert.equal(c.session.knownCall?.interactionId, '99', 'the new call is still known');
+      assert.equal(c.session.lastCall, undefined);
+      assert.notEqual(first.interactionId, '99');
+      await rejects(c.disposition({ label: 'Success' }), 'INVALID_INPUT', /"Done"/);
+    });
+
     it('placePreviewCall without a pending preview pop is CONFLICT and sends nothing', async () => {
       const { c, messages } = client();
       await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call is pending/);
