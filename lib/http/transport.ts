@@ -46,7 +46,7 @@ export interface TransportOptions {
   retries?: number;
   /** First backoff step in ms (default 250); doubles each attempt, with jitter. */
   retryBaseMs?: number;
-  /** Longest wait honoured from `Retry-After` or backoff (default 30000). */
+  /** Longest wait between attempts (default 30000, never more than the request's timeout); a longer `Retry-After` ends the retries. */
   retryMaxMs?: number;
 }
 
@@ -129,12 +129,14 @@ export class Transport {
       const last = attempt >= retries || this.closed;
       if (res) {
         if (last || !retryableStatus(res.status, mode)) return res;
+        const wait = this.delay(attempt, res.headers['retry-after'], req);
+        if (wait === undefined) return res;
         if (res.stream) res.stream.destroy();
-        await this.backoff(attempt, res.headers['retry-after'], req.signal);
+        await this.sleep(wait, req.signal);
         continue;
       }
       if (last || !retryableError(failure as CcError, mode)) throw failure;
-      await this.backoff(attempt, undefined, req.signal);
+      await this.sleep(this.delay(attempt, undefined, req) ?? 0, req.signal);
     }
   }
 
@@ -226,14 +228,24 @@ export class Transport {
     return agent;
   }
 
-  private async backoff(attempt: number, retryAfter: string | undefined, signal?: AbortSignal): Promise<void> {
+  /**
+   * How long to wait before the next attempt: exponential backoff with jitter, at least what
+   * `Retry-After` asks; undefined (give up now) when `Retry-After` asks for more than the
+   * request's timeout or `retryMaxMs` allows.
+   */
+  private delay(attempt: number, retryAfter: string | undefined, req: HttpRequest): number | undefined {
     const base = this.opts.retryBaseMs ?? 250;
-    const max = this.opts.retryMaxMs ?? 30000;
-    let wait = Math.min(max, base * 2 ** attempt) * (0.5 + Math.random() * 0.5);
+    const limit = req.timeout ?? this.opts.timeout;
+    const max = Math.min(this.opts.retryMaxMs ?? 30000, limit > 0 ? limit : Infinity);
+    const wait = Math.min(max, base * 2 ** attempt) * (0.5 + Math.random() * 0.5);
     const fromHeader = parseRetryAfter(retryAfter);
-    if (fromHeader !== undefined) wait = Math.min(max, Math.max(wait, fromHeader));
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, wait);
+    if (fromHeader === undefined) return wait;
+    return fromHeader > max ? undefined : Math.max(wait, fromHeader);
+  }
+
+  private sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
       function done(): void {
         clearTimeout(t);
         signal?.removeEventListener('abort', done);

@@ -69,6 +69,14 @@ describe('transport', function () {
     assert.equal(srv.requests.length, 3);
     assert.ok(Date.now() - t0 >= 1900, 'waited for Retry-After twice');
     assert.equal(parseRetryAfter('2'), 2000);
+    // A Retry-After longer than the request's timeout is not waited for: the 429 comes back at once.
+    srv.clearRequests();
+    srv.clearFaults();
+    srv.addFault({ status: 429, headers: { 'retry-after': '60' }, times: 1 });
+    const t1 = Date.now();
+    assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/x', retry: 'idempotent' })).status, 429);
+    assert.equal(srv.requests.length, 1);
+    assert.ok(Date.now() - t1 < 1000);
     assert.ok((parseRetryAfter(new Date(Date.now() + 5000).toUTCString()) ?? 0) > 3000);
   });
 
