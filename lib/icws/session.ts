@@ -289,6 +289,8 @@ export class IcwsSession extends EventEmitter {
   private async recover(failed: Live, reason: string, operation: string): Promise<Live> {
     if (this.phase === 'closed') throw this.closedError(operation);
     if (this.current && this.current !== failed && this.phase === 'connected') return this.current;
+    // Down and waiting for the retry timer: no extra login (no storm).
+    if (this.phase === 'down' && !this.connecting) throw this.asOperation(this.lastError, operation);
     if (!this.connecting) {
       if (this.current === failed) {
         this.stop(failed);
@@ -306,6 +308,14 @@ export class IcwsSession extends EventEmitter {
 
   /** The session's stream or poll noticed the session is gone. */
   private lost(live: Live, reason: string): void {
+    // Lost while its own connect is still restoring Dialer: look again once that is done.
+    if (this.connecting && live === this.current) {
+      void this.connecting.then(
+        () => this.lost(live, reason),
+        () => undefined,
+      );
+      return;
+    }
     if (live !== this.current || this.phase === 'closed') return;
     this.emit('warning', `session lost: ${reason}`);
     this.recover(live, reason, 'messages').catch(() => undefined);

@@ -228,6 +228,23 @@ describe('ICWS client and session (lib/icws)', function () {
       assert.equal(c.session.getStatus().phase, 'connected');
     });
 
+    it('a session lost again while its reconnect is still restoring Dialer is reconnected once more', async () => {
+      const { c, messages, reconnects } = client();
+      await c.logIn();
+      await waitFor(() => messages.length === 2);
+      // the restore log-in of the next session will take 400 ms
+      sim.server.addFault({ path: '/icws/1', method: 'POST', delayMs: 400, times: 1 });
+      sim.expire();
+      await waitFor(() => sim.stats.sessionsCreated === 2 && [...sim.sessions.values()][0]?.streamsOpened >= 1, 3000, 'second session streaming');
+      sim.expire(); // while the restore is on the wire
+      await waitFor(() => sim.stats.sessionsCreated === 3 && reconnects.length === 2, 4000, 'third session');
+      await waitFor(() => [...sim.sessions.values()][0]?.dialer.loggedIn === true, 3000, 'restored on the third session');
+      assert.equal(c.session.getStatus().phase, 'connected');
+      const before = messages.length;
+      await c.requestBreak();
+      await waitFor(() => messages.length >= before + 2, 3000, 'messages flow on the third session');
+    });
+
     it('reconnects by itself in polling mode too', async () => {
       sim.configure({ messagingVersion: 1 });
       const { c, reconnects } = client({ pollIntervalMs: 50 });
