@@ -189,6 +189,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
   }
 
   function emit(s: SimSession, m: IcwsMessage): void {
+    for (const res of s.streams) if (res.destroyed || res.writableEnded) s.streams.delete(res);
     if (s.streams.size) {
       for (const res of s.streams) writeEvent(s, res, m);
       deliver(s, m);
@@ -311,7 +312,9 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
     s.streams.add(res);
     const timer = setInterval(() => res.write(':ping\n\n'), settings.pingMs);
     pingTimers.set(res, timer);
-    req.raw.on('close', () => {
+    // `res` closes when the client goes away (the request's own 'close' has fired already,
+    // once its body was read).
+    res.on('close', () => {
       clearInterval(timer);
       pingTimers.delete(res);
       s.streams.delete(res);

@@ -245,6 +245,23 @@ describe('ICWS client and session (lib/icws)', function () {
       await waitFor(() => messages.length >= before + 2, 3000, 'messages flow on the third session');
     });
 
+    it('a dropped stream (session intact) is reopened; messages sent meanwhile arrive once', async () => {
+      const { c, messages } = client();
+      await c.logIn();
+      await waitFor(() => messages.length === 2);
+      sim.server.dropConnections();
+      await waitFor(() => [...sim.sessions.values()][0].streams.size === 0, 2000, 'server saw the stream go');
+      for (let i = 1; i <= 3; i++) sim.push({ __type: 'urn:inin.com:dialer:autoLoginMessage', isDelta: false, campaignId: `C-${i}`, initiatorName: 'sup' });
+      await waitFor(() => messages.length === 5, 4000, 'the three messages');
+      await sleep(100);
+      assert.deepEqual(
+        messages.slice(2).map((m) => m.campaignId),
+        ['C-1', 'C-2', 'C-3'],
+      );
+      assert.equal(sim.stats.sessionsCreated, 1, 'same session');
+      assert.ok([...sim.sessions.values()][0].streamsOpened >= 2);
+    });
+
     it('reconnects by itself in polling mode too', async () => {
       sim.configure({ messagingVersion: 1 });
       const { c, reconnects } = client({ pollIntervalMs: 50 });
