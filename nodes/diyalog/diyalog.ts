@@ -33,7 +33,7 @@ import {
 
 type InNode = Node & { endpoint?: Endpoint };
 
-/** The endpoint's status (pending count, last 504) is refreshed at most this often. */
+/** The endpoint's status (pending count, last 4xx/504) is refreshed at most this often. */
 const STATUS_INTERVAL_MS = 250;
 
 /** A translated text, or the English one where the catalogue is not loaded (test helper). */
@@ -113,8 +113,10 @@ function registerInteractionIn(RED: RED): void {
           node.send([null, msg]);
         } else node.send([msg, null]);
       },
-      onChange(event) {
+      onChange(event, status) {
+        // The last failure stays shown (red ring with the HTTP status) until the next answer.
         if (event === 'timeout') failure = '504';
+        else if (event === 'reject') failure = String(status);
         else if (event === 'answer') failure = undefined;
         // At most one status update per interval, whatever the request rate.
         statusTimer ??= setTimeout(showStatus, STATUS_INTERVAL_MS);

@@ -61,7 +61,7 @@ export interface EndpointOptions {
   /** Hands a parsed request to the flow. */
   emit(kind: InteractionKind, payload: Record<string, unknown>, request: number): void;
   /** Called when a request is accepted, answered, or not answered in time (for the status). */
-  onChange?(event: 'accept' | 'answer' | 'timeout'): void;
+  onChange?(event: 'accept' | 'answer' | 'timeout' | 'reject', status?: number): void;
 }
 
 export class Endpoint {
@@ -81,25 +81,27 @@ export class Endpoint {
   /** `segment` is what follows `<base>/` ('' for the base itself). */
   handle(req: Req, res: ServerResponse, segment: string): void {
     if (this.closed) return write(res, 503, failureEnvelope('the endpoint is stopping'));
-    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return write(res, 401, UNAUTHORIZED);
+    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return this.reject(res, 401, UNAUTHORIZED);
     if (segment === 'CreateInteraction') {
-      if (req.method !== 'POST') return write(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on CreateInteraction`), { Allow: 'POST' });
+      if (req.method !== 'POST')
+        return this.reject(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on CreateInteraction`), { Allow: 'POST' });
       return this.readCreate(req, res);
     }
     if (segment === '') {
-      if (req.method === 'DELETE') return write(res, 400, failureEnvelope('interaction id is empty'));
-      return write(res, 404, NO_ROUTE);
+      if (req.method === 'DELETE') return this.reject(res, 400, failureEnvelope('interaction id is empty'));
+      return this.reject(res, 404, NO_ROUTE);
     }
-    if (req.method !== 'DELETE') return write(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on an interaction`), { Allow: 'DELETE' });
+    if (req.method !== 'DELETE')
+      return this.reject(res, 405, failureEnvelope(`method ${req.method ?? ''} is not allowed on an interaction`), { Allow: 'DELETE' });
     const id = interactionIdFromSegment(segment);
-    if (!id.ok) return write(res, 400, failureEnvelope(id.message));
+    if (!id.ok) return this.reject(res, 400, failureEnvelope(id.message));
     this.accept('delete', { interactionId: id.value }, res);
   }
 
   /** A path deeper under the base: checked like any other request, then 404. */
   notFound(req: Req, res: ServerResponse): void {
-    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return write(res, 401, UNAUTHORIZED);
-    write(res, 404, NO_ROUTE);
+    if (this.opts.token && !this.opts.token.matches(req.headers['auth-token'])) return this.reject(res, 401, UNAUTHORIZED);
+    this.reject(res, 404, NO_ROUTE);
   }
 
   private readCreate(req: Req, res: ServerResponse): void {
@@ -112,13 +114,13 @@ export class Endpoint {
           : Buffer.isBuffer(b)
             ? parseCreateInteraction(b.toString('utf8'), req.headers['content-type'])
             : normaliseCreateInteraction(b);
-      if (!parsed.ok) return write(res, 400, failureEnvelope(parsed.message));
+      if (!parsed.ok) return this.reject(res, 400, failureEnvelope(parsed.message));
       return this.accept('create', parsed.value, res);
     }
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_INBOUND_BODY) {
       req.resume();
-      return write(res, 400, TOO_LARGE, { Connection: 'close' });
+      return this.reject(res, 400, TOO_LARGE, { Connection: 'close' });
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -129,7 +131,7 @@ export class Endpoint {
       if (size > MAX_INBOUND_BODY) {
         refused = true;
         chunks.length = 0;
-        write(res, 400, TOO_LARGE, { Connection: 'close' });
+        this.reject(res, 400, TOO_LARGE, { Connection: 'close' });
         return;
       }
       chunks.push(c);
@@ -138,7 +140,7 @@ export class Endpoint {
       if (refused) return;
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const parsed = parseCreateInteraction(text, req.headers['content-type']);
-      if (!parsed.ok) return write(res, 400, failureEnvelope(parsed.message));
+      if (!parsed.ok) return this.reject(res, 400, failureEnvelope(parsed.message));
       this.accept('create', parsed.value, res);
     });
     req.on('error', () => {
@@ -161,6 +163,12 @@ export class Endpoint {
     write(p.res, 504, this.timeoutText);
     this.opts.onChange?.('timeout');
   };
+
+  /** Answers a request the flow never sees (400/401/404/405) and reports it for the status. */
+  private reject(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+    write(res, status, text, headers);
+    this.opts.onChange?.('reject', status);
+  }
 
   /** Answers one pending request; false when it was already answered or timed out. */
   respond(request: number, status: number, text: string): boolean {

@@ -210,8 +210,9 @@ describe('diyalog-interaction-in / -response nodes', function () {
     ['PUT on an interaction', 'PUT', '/diyalog/IX-1', {}, '{}', 405, /not allowed/],
     ['a deeper path', 'DELETE', '/diyalog/a/b', {}, undefined, 404, /no such route/],
   ] as const) {
-    it(`answers ${name} with ${status} and the envelope, emitting nothing`, async () => {
+    it(`answers ${name} with ${status} and the envelope, emitting nothing, red status ${status}`, async () => {
       const { created, deleted } = await load();
+      const st = statuses(helper.getNode('in'));
       const r = await request(method, ROOT + path, headers, body);
       assert.equal(r.status, status);
       assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
@@ -222,6 +223,8 @@ describe('diyalog-interaction-in / -response nodes', function () {
       assert.match(env.errorMessage, message);
       await new Promise((res) => setTimeout(res, 30));
       assert.equal(created.length + deleted.length, 0);
+      await waitFor(() => st.length > 0, 2000, 'status');
+      assert.deepEqual(st.at(-1), { fill: 'red', shape: 'ring', text: String(status) });
     });
   }
 
