@@ -8,7 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import helper from 'node-red-node-test-helper';
 import { ROOT, freePort, makeUserDir, pack } from '../test/support/nodered';
+
+helper.init(require.resolve('node-red'));
+
+export { helper };
 
 export { ROOT, freePort };
 
@@ -119,6 +124,16 @@ export function installedPackage(): { userDir: string; pkgDir: string } {
 /** A node set module as the installed package has it (not the working tree's dist). */
 export function installedSet(set: string): unknown {
   return require(path.join(installedPackage().pkgDir, 'dist', 'nodes', set, `${set}.js`));
+}
+
+/**
+ * Loads a flow into the in-process runtime, then takes away the test helper's sinon spies on
+ * Node.prototype (send, status, log…): they record every call, which would cost time and
+ * memory no real Node-RED spends.
+ */
+export async function loadFlow(modules: unknown[], flow: unknown[], credentials: Record<string, Record<string, string>>): Promise<void> {
+  await helper.load(modules as never, flow as never, credentials as never);
+  (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
 }
 
 /** Garbage collection on demand (the bench is started with plain `node`). */

@@ -8,13 +8,10 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import helper from 'node-red-node-test-helper';
-import { env, figureOf, installedSet, log, registeredSets, startSim, windowRun, type Figure, type Run, type SimProcess } from './common';
+import { helper, loadFlow, env, figureOf, installedSet, log, registeredSets, startSim, windowRun, type Figure, type Run, type SimProcess } from './common';
 import { buildRequest, payloadFor, type OutboundKind, type Session } from './requests';
 
 const run$ = promisify(execFile);
-
-helper.init(require.resolve('node-red'));
 
 type NodeLike = {
   receive(msg: Record<string, unknown>): void;
@@ -158,7 +155,7 @@ export async function outbound(concurrencies = [1, 10, 100]): Promise<{ figures:
       }
       const sim = await startSim(c.kind, c.simOptions);
       try {
-        await helper.load(
+        await loadFlow(
           [installedSet(c.set), core('function/10-function.js'), core('network/21-httprequest.js'), core('common/25-catch.js')] as never,
           flowFor(c, sim.url) as never,
           { cfg: c.credentials } as never,

@@ -2,24 +2,166 @@
  * npm run bench: every comparison of issue 11 in one run, figures printed as tables with each
  * target's pass/fail, written to docs/PERFORMANCE.md and bench/results.json.
  *
- * Environment: BENCH_MESSAGES (default 20000 per run), BENCH_REPS (3), BENCH_ONLY
- * (comma list of outbound, inbound, events, memory), BENCH_MEMORY_MESSAGES (200000),
- * BENCH_IN_FLIGHT (5000).
+ * Environment: BENCH_MESSAGES (messages per timed run, default 20000), BENCH_REPS (3),
+ * BENCH_ONLY (comma list of outbound, inbound, events, memory; default all),
+ * BENCH_MEMORY_MESSAGES (200000), BENCH_IN_FLIGHT (5000).
  */
-import { env, log, wanted, type Figure } from './common';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT, env, log, target, wanted, type Figure, type Target } from './common';
+import { PACED_RATE, events } from './events';
+import { inbound } from './inbound';
+import { memory, type MemoryFigures } from './memory';
 import { outbound } from './outbound';
+
+function table(rows: Figure[], unit: string): string {
+  const head = `| subject | contender | concurrency | ${unit} | p50 ms | p99 ms | errors | note |\n|---|---|---|---|---|---|---|---|`;
+  return [
+    head,
+    ...rows.map((r) => `| ${r.subject} | ${r.variant} | ${r.concurrency} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.note ?? ''} |`),
+  ].join('\n');
+}
+
+function targetsOf(figures: Figure[], mem: MemoryFigures | null): Target[] {
+  const out: Target[] = [];
+  const at = (section: string, subject: string, variant: string, c: number): number | undefined =>
+    figures.find((f) => f.section === section && f.subject === subject && f.variant.startsWith(variant) && f.concurrency === c)?.rate;
+  for (const subject of [...new Set(figures.filter((f) => f.section === 'outbound').map((f) => f.subject))]) {
+    const ours = at('outbound', subject, 'this package', 100);
+    const ka = at('outbound', subject, 'function + core http request (keep-alive on)', 100);
+    const off = at('outbound', subject, 'function + core http request (keep-alive off)', 100);
+    const plain = at('outbound', subject, 'plain axios', 100);
+    out.push(target(`${subject}, c=100: ≥ 3× core http request (keep-alive on)`, ours && ka ? ours / ka : null, '>=', 3, '×'));
+    out.push(target(`${subject}, c=100: ≥ 3× core http request (keep-alive off, its default)`, ours && off ? ours / off : null, '>=', 3, '×'));
+    out.push(target(`${subject}, c=100: ≥ 0.7× plain axios script`, ours && plain ? ours / plain : null, '>=', 0.7, '×'));
+  }
+  const inb = figures.filter((f) => f.section === 'inbound' && f.concurrency === 100);
+  if (inb.length === 2) out.push(target('inbound c=100: ≥ 1.0× core http in → http response', inb[0].rate / inb[1].rate, '>=', 1, '×'));
+  for (const f of figures.filter((x) => x.section === 'events')) {
+    if (f.variant.endsWith('burst')) out.push(target(`${f.subject} (${f.variant}): ≥ 2,000 messages/s`, f.rate, '>=', 2000, ' msg/s'));
+    else out.push(target(`${f.subject} (${f.variant}): p99 delivery < 50 ms`, f.p99, '<=', 50, ' ms', f.note));
+  }
+  if (mem) {
+    out.push(target(`heap after ${mem.messages} messages within 10% of its start`, mem.heapGrowth * 100, '<=', 10, ' %'));
+    out.push(target(`${mem.inFlight} in flight: heap per pending request < 10 KB`, mem.heapPerPendingKB, '<=', 10, ' KB'));
+    out.push(
+      target(
+        `requests in flight at the simulator never above the config node's socket cap (${mem.socketCap})`,
+        mem.maxRequestsInProgress,
+        '<=',
+        mem.socketCap,
+        ' sockets',
+      ),
+    );
+  }
+  return out;
+}
+
+function fmt(t: Target): string {
+  const v = t.value === null ? 'n/a' : `${Math.round(t.value * 100) / 100}${t.unit ?? ''}`;
+  const result = t.pass === null ? 'not available' : t.pass ? 'pass' : 'FAIL';
+  return `| ${t.target} | ${v} | ${t.op} ${t.limit}${t.unit ?? ''} | ${result} | ${t.note ?? ''} |`;
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const figures: Figure[] = [];
   const unavailable: string[] = [];
+  let mem: MemoryFigures | null = null;
   if (wanted('outbound')) {
     const o = await outbound();
     figures.push(...o.figures);
     unavailable.push(...o.unavailable);
   }
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s (${env.messages} messages per run)`);
-  process.stdout.write(JSON.stringify({ figures, unavailable }, null, 2) + '\n');
+  if (wanted('inbound')) {
+    const o = await inbound();
+    figures.push(...o.figures);
+    unavailable.push(...o.unavailable);
+  }
+  if (wanted('events')) {
+    const o = await events();
+    figures.push(...o.figures);
+    unavailable.push(...o.unavailable);
+  }
+  if (wanted('memory')) {
+    mem = await memory();
+    if (!mem) unavailable.push('memory: node set "ameyo" not registered');
+  }
+  const targets = targetsOf(figures, mem);
+  const cpus = os.cpus();
+  const machine = {
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? 'unknown',
+    node: process.version,
+    nodeRed: (require('node-red/package.json') as { version: string }).version,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  const method = `${env.reps} repetitions per figure (median), each after its own warm-up of 10% of the messages; ${env.messages} messages per timed run; contenders interleaved per repetition`;
+  const section = (name: string, unit: string): string => {
+    const rows = figures.filter((f) => f.section === name);
+    return rows.length ? table(rows, unit) : 'not available (node set not registered or section not run)';
+  };
+  const memText = mem
+    ? [
+        '| measure | before | peak during | after |',
+        '|---|---|---|---|',
+        `| heap MB (${mem.messages} messages, c=100) | ${mem.heapBeforeMB} | ${mem.heapPeakMB} | ${mem.heapAfterMB} |`,
+        `| RSS MB | ${mem.rssBeforeMB} | ${mem.rssPeakMB} | ${mem.rssAfterMB} |`,
+        '',
+        `${mem.inFlight} requests in flight against a slowed simulator: ${mem.heapPerPendingKB} KB heap per pending request; at most ${mem.maxRequestsInProgress} requests in progress at the simulator at once (config node cap ${mem.socketCap}; ${mem.maxSocketsOpen} sockets open at most, one of them the bench's own control connection). Errors during the 200,000: ${mem.errors}.`,
+      ].join('\n')
+    : 'not available';
+  const md = `# Performance
+
+Produced by \`npm run bench\` (bench/run.ts); do not edit by hand. Last run: ${new Date().toISOString()}.
+
+Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, Node-RED ${machine.nodeRed} (in-process runtime
+for outbound, events and memory; a real Node-RED process for inbound), the package installed from its packed tarball.
+Load average at the end: ${machine.loadAverage.join(' / ')} (figures taken on a busy machine are noisy; ratios come from the same run).
+Method: ${method}. Simulators run in their own process with recording off and no artificial delay.
+
+## How it is measured
+
+- **Outbound**: each contender's first node is driven with \`node.receive()\` keeping *concurrency* messages in flight;
+  completions are taken on a helper node (errors on a catch node), so Node-RED's own HTTP server is not in the figures.
+  Contenders: this package's node; a function node building the same vendor request (bench/requests.ts) in front of the
+  core \`http request\` node with keep-alive off (its default) and on; a plain Node script (no Node-RED) sending the same
+  request with axios and a keep-alive agent, the ceiling for this design.
+- **Inbound**: autocannon (its own process) posts CreateInteraction to a Node-RED process.
+- **Events**: the simulator publishes messages stamped with their send time; a burst of all at once gives messages/s,
+  a paced stream at ${PACED_RATE}/s gives the delivery latency.
+- **Memory**: heap and RSS of the Node-RED process around ${env.memoryMessages} click-to-dial messages, then ${env.inFlight}
+  sent at once against a simulator that holds every answer.
+
+## Outbound (messages/s at the node)
+
+${section('outbound', 'msg/s')}
+
+## Inbound (Diyalog CreateInteraction through Node-RED's HTTP server)
+
+${section('inbound', 'req/s')}
+
+## Events (simulator → flow)
+
+${section('events', 'msg/s')}
+
+## Memory
+
+${memText}
+
+## Targets
+
+| target | figure | limit | result | note |
+|---|---|---|---|---|
+${targets.map(fmt).join('\n')}
+${unavailable.length ? '\nNot available in this run:\n\n' + unavailable.map((u) => `- ${u}`).join('\n') + '\n' : ''}`;
+  fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), md);
+  const results = { date: new Date().toISOString(), machine, method, figures, memory: mem, targets, unavailable };
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(md);
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 main().then(

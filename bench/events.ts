@@ -1,0 +1,135 @@
+/**
+ * Events: messages from the simulator (its own process) into a flow, in-process Node-RED 4.1
+ * with the node set from the tarball. Each message carries its send time; the helper node
+ * behind the events node takes the delivery latency. Two loads per stream: a burst (all
+ * messages at once: messages per second) and a paced stream at 2,000/s (p99 latency).
+ */
+import { helper, loadFlow, env, figureOf, installedSet, log, registeredSets, sleep, startSim, waitFor, type Figure, type Run, type SimProcess } from './common';
+
+export const PACED_RATE = 2000;
+
+interface Stream {
+  set: string;
+  subject: string;
+  variant: string;
+  simOptions: Record<string, unknown>;
+  flow(url: string): Array<Record<string, unknown>>;
+  credentials: Record<string, string>;
+  note?: string;
+}
+
+const STREAMS: Stream[] = [
+  {
+    set: 'icws',
+    subject: 'icws-dialer-events',
+    variant: 'server-sent events (messaging v2)',
+    simOptions: { alternate: false },
+    flow: (url) => [
+      { id: 'cfg', type: 'icws-config', url, applicationName: 'bench', language: 'en-us', station: '', restoreDialer: false },
+      { id: 'ev', type: 'icws-dialer-events', config: 'cfg', types: '' },
+    ],
+    credentials: { username: 'agent1', password: 'agent1-secret' },
+  },
+  {
+    set: 'icws',
+    subject: 'icws-dialer-events',
+    variant: 'short polling every second (messaging v1)',
+    simOptions: { alternate: false, messagingVersion: 1 },
+    flow: (url) => [
+      { id: 'cfg', type: 'icws-config', url, applicationName: 'bench', language: 'en-us', station: '', restoreDialer: false },
+      { id: 'ev', type: 'icws-dialer-events', config: 'cfg', types: '' },
+    ],
+    credentials: { username: 'agent1', password: 'agent1-secret' },
+    note: 'latency bounded by the vendor’s 1 s poll interval',
+  },
+  {
+    set: 'gws',
+    subject: 'interaction-events',
+    variant: 'CometD long polling',
+    simOptions: {},
+    flow: (url) => [
+      { id: 'cfg', type: 'gws-config', url },
+      { id: 'ev', type: 'interaction-events', config: 'cfg', channels: '/v2/me/interactions' },
+    ],
+    credentials: { username: 'agent01', password: 'secret' },
+  },
+];
+
+type NodeLike = { on(ev: string, fn: (msg: Record<string, unknown>) => void): void };
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+async function measure(sim: SimProcess, arrivals: number[], sent: number[], count: number, rate: number): Promise<Run> {
+  arrivals.length = 0;
+  sent.length = 0;
+  await sim.control('bench-publish', { count, rate });
+  await waitFor(() => arrivals.length >= count, 60000 + (rate ? (count / rate) * 1000 : 0), `${count} events (got ${arrivals.length})`);
+  const lat = Float64Array.from(arrivals.map((a, i) => a - sent[i])).sort();
+  const first = Math.min(...sent);
+  const last = Math.max(...arrivals);
+  const ms = last - first;
+  return { n: count, ms, rate: (count / ms) * 1000, p50: lat[Math.floor(count * 0.5)], p99: lat[Math.min(count - 1, Math.floor(count * 0.99))], errors: 0 };
+}
+
+export async function events(): Promise<{ figures: Figure[]; unavailable: string[] }> {
+  const sets = registeredSets();
+  const figures: Figure[] = [];
+  const unavailable: string[] = [];
+  const count = Math.min(env.messages, 10000);
+  await helper.startServer();
+  try {
+    for (const s of STREAMS) {
+      if (!sets.includes(s.set)) {
+        unavailable.push(`${s.subject} (${s.variant}): node set "${s.set}" not registered`);
+        log(`events ${s.subject} ${s.variant}: not available`);
+        continue;
+      }
+      const sim = await startSim(s.set, s.simOptions);
+      try {
+        const flow = [
+          { id: 'tab', type: 'tab', label: 'bench events' },
+          ...s.flow(sim.url).map((n) => (n.type === 'tab' || String(n.type).endsWith('-config') ? n : { z: 'tab', x: 100, y: 100, ...n })),
+        ];
+        (flow.find((n) => n.id === 'ev') as Record<string, unknown>).wires = [['out']];
+        flow.push({ id: 'out', z: 'tab', x: 300, y: 100, type: 'helper' });
+        await loadFlow([installedSet(s.set)] as never, flow as never, { cfg: s.credentials } as never);
+        const arrivals: number[] = [];
+        const sent: number[] = [];
+        (helper.getNode('out') as unknown as NodeLike).on('input', (msg) => {
+          const p = msg.payload as { sentAt?: number } | undefined;
+          if (typeof p?.sentAt !== 'number') return;
+          arrivals.push(now());
+          sent.push(p.sentAt);
+        });
+        // Until the session is up and subscribed, a probe is lost; keep probing.
+        const end = Date.now() + 30000;
+        while (!arrivals.length) {
+          if (Date.now() > end) throw new Error(`${s.subject}: no event reached the flow within 30 s`);
+          await sim.control('bench-publish', { count: 1, rate: 0 });
+          await sleep(300);
+        }
+        await sleep(1500);
+        await measure(sim, arrivals, sent, Math.min(count, 1000), 0); // warm-up
+        const burst: Run[] = [];
+        const paced: Run[] = [];
+        for (let rep = 0; rep < env.reps; rep++) {
+          burst.push(await measure(sim, arrivals, sent, count, 0));
+          paced.push(await measure(sim, arrivals, sent, count, PACED_RATE));
+          log(
+            `events ${s.subject} ${s.variant} rep ${rep + 1}: burst ${Math.round(burst[rep].rate)} msg/s; paced ${PACED_RATE}/s p99 ${paced[rep].p99.toFixed(1)} ms`,
+          );
+        }
+        figures.push(figureOf('events', s.subject, `${s.variant}, burst`, 1, burst, s.note));
+        figures.push(figureOf('events', s.subject, `${s.variant}, paced ${PACED_RATE}/s`, 1, paced, s.note));
+        await helper.unload();
+      } finally {
+        await sim.stop();
+      }
+    }
+  } finally {
+    await helper.stopServer();
+  }
+  return { figures, unavailable };
+}
