@@ -193,6 +193,13 @@ export class GwsClient {
     return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
   }
 
+  /** "Test connection": opens a session with `GET /api/v2/me`; 401 is AUTH_FAILED. */
+  async checkCredentials(opts: CallOptions = {}): Promise<{ ok: true }> {
+    this.configured('testConnection');
+    await this.session.open('testConnection', opts.signal);
+    return { ok: true };
+  }
+
   // ---------- session ----------
 
   subscribe(channel: string, fn: NotificationListener): () => void {

@@ -301,7 +301,7 @@ export class GwsSession {
     const fresh = !set;
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(fn);
-    if (this.cometd && fresh && this.cometd.getStatus() === 'connected') this.subscribeOne(channel);
+    if (fresh && this.handshaken()) this.subscribeOne(channel);
     void this.startCometd().catch((err: Error) => this.log('warn', `CometD start failed: ${err.message}`));
     return () => {
       const s = this.listeners.get(channel);
@@ -311,10 +311,18 @@ export class GwsSession {
         this.listeners.delete(channel);
         const h = this.subscriptions.get(channel);
         this.subscriptions.delete(channel);
-        if (h && this.cometd && this.cometd.getStatus() === 'connected') this.cometd.unsubscribe(h);
+        if (h && this.handshaken()) this.cometd?.unsubscribe(h);
       }
       if (this.listeners.size === 0) this.stopCometd();
     };
+  }
+
+  /** A handshake succeeded and holds: (un)subscribe now; otherwise the next handshake subscribes all. */
+  private handshaken(): boolean {
+    const c = this.cometd;
+    if (!c || !c.getClientId()) return false;
+    const status = c.getStatus();
+    return status === 'connecting' || status === 'connected';
   }
 
   /** Channels with listeners. */

@@ -4,20 +4,21 @@
  */
 import { CcError, notConfigured } from '../../lib/errors';
 import { GwsClient } from '../../lib/gws';
-import { registerConfigNode, type ConfigHandle, type ConfigValues } from '../shared/config';
+import { registerConfigNode, registerTestConnection, type ConfigHandle, type ConfigValues } from '../shared/config';
 import { GwsConfigClient } from './config-client';
 import { registerOperationNode, showStatus } from '../shared/operation';
 import type { Node, NodeDef, RED } from '../shared/red';
 import { DEFAULT_CHANNELS, gwsAgent, gwsConfig, interactionEvents, interactionOp } from './spec';
 
 function makeClient(values: ConfigValues): GwsConfigClient {
-  const node = values.node;
+  // Null when the editor's "Test connection" builds a client for unsaved values.
+  const node = values.node as typeof values.node | null;
   return new GwsConfigClient(
     new GwsClient(
       { url: values.url, username: values.credentials.username ?? '', password: values.credentials.password ?? '' },
       values.transport,
       // Texts reaching the log are already redacted by the session.
-      { log: (level, text) => (level === 'warn' ? node.warn(text) : node.debug(text)) },
+      { log: (level, text) => (level === 'warn' ? node?.warn(text) : node?.debug(text)) },
     ),
   );
 }
@@ -88,4 +89,6 @@ export = function (RED: RED): void {
     });
   }
   RED.nodes.registerType(interactionEvents.type, InteractionEventsNode);
+
+  registerTestConnection(RED, gwsConfig, makeClient, (client) => client.gws.checkCredentials(), 30000);
 };

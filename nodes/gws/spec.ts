@@ -14,6 +14,7 @@ export const gwsConfig: ConfigSpec = {
   vendor: 'GWS',
   settings: [...commonConfigSettings({ timeout: 30000 })],
   credentials: ['username', 'password'],
+  testConnection: true,
 };
 
 export const gwsAgent: NodeSpec = {

@@ -380,6 +380,32 @@ describe('GWS nodes', function () {
     assert.equal(s.server.requestCount, 0);
   });
 
+  it('tests the connection from the edit dialog: success, AUTH_FAILED without echoing the password, the stored password for the placeholder', async () => {
+    await load();
+    const admin = helper.request() as unknown as { post(u: string): { send(b: unknown): Promise<{ status: number; body: Json }> } };
+    const probe = async (credentials: Record<string, string>, id = 'unsaved'): Promise<Json> => {
+      const r = await admin.post('/cc-glue/test-connection/gws-config').send({ id, settings: { url: s.url, timeout: '5000' }, credentials });
+      assert.equal(r.status, 200);
+      return r.body;
+    };
+    s.server.clearRequests();
+    assert.deepEqual(await probe({ username: 'agent01', password: PASSWORD }), { ok: true });
+    const bad = await probe({ username: 'agent01', password: 'Wrong-Pass-4455' });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.code, 'AUTH_FAILED');
+    assert.ok(!JSON.stringify(bad).includes('Wrong-Pass-4455'));
+    assert.deepEqual(await probe({ username: 'agent01', password: '__PWRD__' }, 'cfg'), { ok: true });
+    const none = await probe({ username: 'agent01', password: '' });
+    assert.equal(none.code, 'NOT_CONFIGURED');
+    assert.deepEqual(
+      s.server.requests
+        .filter((r) => r.headers.authorization !== undefined && !r.path.startsWith('/api/v2/notifications'))
+        .slice(-3)
+        .map((r) => `${r.method} ${r.path}`),
+      ['GET /api/v2/me', 'GET /api/v2/me', 'GET /api/v2/me'],
+    );
+  });
+
   it('leaves no session or CometD client behind after a redeploy', async () => {
     await load();
     await subscribed();

@@ -539,6 +539,22 @@ describe('GWS client (lib/gws) against the simulator', function () {
       assert.equal(sim.interactions.get('TO7')!.state, 'Processing');
     });
 
+    it('subscribes and unsubscribes channels added or dropped while connected, without a new handshake', async () => {
+      const a = collect(client);
+      await connected(client);
+      const handshakes = (): number => sim.server.requests.filter((r) => r.body.includes('/meta/handshake')).length;
+      const before = handshakes();
+      const ch = collect(client, '/v2/me/channels');
+      await until('subscribed late', () => [...sim.bayeux.clients.values()][0].subscriptions.has('/v2/me/channels'));
+      await client.agent('startSession', { channels: ['email'] });
+      await until('agent state', () => ch.got.length === 1);
+      ch.stop();
+      await until('unsubscribed', () => ![...sim.bayeux.clients.values()][0].subscriptions.has('/v2/me/channels'));
+      assert.equal(handshakes(), before);
+      sim.invite({ id: 'LATE' });
+      await until('still delivering', () => ids(a.got).includes('LATE'));
+    });
+
     it('stops the CometD client when the last listener leaves', async () => {
       const { stop } = collect(client);
       await connected(client);
