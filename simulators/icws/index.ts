@@ -189,7 +189,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
   }
 
   function emit(s: SimSession, m: IcwsMessage): void {
-    for (const res of s.streams) if (res.destroyed || res.writableEnded) s.streams.delete(res);
+    for (const res of s.streams) if (res.destroyed || res.writableEnded || res.socket?.destroyed) s.streams.delete(res);
     if (s.streams.size) {
       for (const res of s.streams) writeEvent(s, res, m);
       deliver(s, m);

@@ -250,7 +250,7 @@ describe('ICWS client and session (lib/icws)', function () {
       await c.logIn();
       await waitFor(() => messages.length === 2);
       sim.server.dropConnections();
-      await waitFor(() => [...sim.sessions.values()][0].streams.size === 0, 2000, 'server saw the stream go');
+      // pushed at once, before the client can reopen: the server must queue them
       for (let i = 1; i <= 3; i++) sim.push({ __type: 'urn:inin.com:dialer:autoLoginMessage', isDelta: false, campaignId: `C-${i}`, initiatorName: 'sup' });
       await waitFor(() => messages.length === 5, 4000, 'the three messages');
       await sleep(100);
