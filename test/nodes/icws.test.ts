@@ -245,6 +245,34 @@ describe('icws nodes', function () {
     );
     assert.ok(!all.some((m) => String(m.topic).startsWith('urn:inin.com:messaging')), 'non-Dialer messages are not emitted');
     assert.equal(s.stats.sessionsCreated, 1);
+    assert.equal([...s.sessions.values()][0].streamsOpened, 1, 'one message stream for both events nodes');
+  });
+
+  it('two config nodes are two agents: separate sessions, each its own messages', async () => {
+    await helper.load(
+      [nodeSet('icws'), catchNode],
+      onTab([
+        { id: 'cfg', type: 'icws-config', url: s.url, timeout: 5000 },
+        { id: 'cfg2', type: 'icws-config', url: s.url, timeout: 5000 },
+        { id: 'd1', type: 'icws-dialer', config: 'cfg', operation: 'logIn', wires: [['out']] },
+        { id: 'e1', type: 'icws-dialer-events', config: 'cfg', types: '', wires: [['ev1']] },
+        { id: 'e2', type: 'icws-dialer-events', config: 'cfg2', types: '', wires: [['ev2']] },
+        { id: 'out', type: 'helper' },
+        { id: 'ev1', type: 'helper' },
+        { id: 'ev2', type: 'helper' },
+      ]) as never,
+      { cfg: { username: 'agent1', password: PASSWORD }, cfg2: { username: 'agent2', password: 'agent2-secret' } },
+    );
+    const ev1 = collect(helper.getNode('ev1'));
+    const ev2 = collect(helper.getNode('ev2'));
+    const out = collect(helper.getNode('out'));
+    seen.push(ev1, ev2, out);
+    await waitFor(() => s.sessions.size === 2, 3000, 'two sessions');
+    assert.deepEqual([...s.sessions.values()].map((x) => x.userID).sort(), ['agent1', 'agent2']);
+    helper.getNode('d1').receive({ payload: {} });
+    await waitFor(() => ev1.length === 2);
+    await sleep(100);
+    assert.equal(ev2.length, 0, "agent2 sees nothing of agent1's Dialer");
   });
 
   it('an unknown type is INVALID_INPUT at deploy; a missing config is NOT_CONFIGURED', async () => {
