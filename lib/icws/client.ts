@@ -93,6 +93,9 @@ const PATHS: Record<Exclude<IcwsOperation, 'setStatus'>, string> = {
   updateCallData: 'dialer/update-call-data',
 };
 
+/** Lowest `dialer` feature version per operation (vendors/icws.md 2.1). */
+const DIALER_VERSION: Partial<Record<IcwsOperation, number>> = { logIn: 2, placePreviewCall: 3, updateCallData: 3 };
+
 export class IcwsClient {
   readonly session: IcwsSession;
 
@@ -235,9 +238,29 @@ export class IcwsClient {
 
   private async dialer(op: Exclude<IcwsOperation, 'setStatus'>, body: Record<string, unknown>, o?: RequestOptions): Promise<IcwsResult> {
     this.configured(op);
+    this.checkDialerVersion(op, body);
     const callAtSend = this.session.knownCall?.interactionId;
     const res = await this.session.request(op, 'POST', PATHS[op], body, o);
     return this.answer(op, res, body, callAtSend);
+  }
+
+  /**
+   * The `dialer` feature version the server reported gates endpoints (vendors/icws.md 2.1);
+   * an old server would answer 404, which reads as "no call". Checked once the session is open.
+   */
+  private checkDialerVersion(op: IcwsOperation, body: Record<string, unknown>): void {
+    const v = this.session.dialerVersion;
+    if (v === undefined) return;
+    const needs = Array.isArray(body.campaignIds) && body.campaignIds.length && op === 'readyForCalls' ? 4 : (DIALER_VERSION[op] ?? 0);
+    if (v < needs) {
+      const what = needs === 4 && op === 'readyForCalls' ? `${op} with campaignIds` : op;
+      throw new CcError({
+        code: 'VENDOR_ERROR',
+        vendor: VENDOR,
+        operation: op,
+        message: `${what} needs Dialer feature version ${needs}; the server reports ${v}`,
+      });
+    }
   }
 
   private answer(op: IcwsOperation, res: HttpResponse, sent: Record<string, unknown>, callAtSend?: string): IcwsResult {

@@ -514,6 +514,21 @@ describe('ICWS client and session (lib/icws)', function () {
       assert.equal((await c.logIn()).payload.ok, true, 'two 429s are retried');
     });
 
+    it("refuses what the server's Dialer version lacks, sending nothing", async () => {
+      sim.configure({ dialerVersion: 2 });
+      const { c } = client();
+      await c.logIn();
+      sim.server.clearRequests();
+      await rejects(
+        c.updateCallData({ callId: '1', campaignId: 'C', callAttributes: {} }),
+        'VENDOR_ERROR',
+        /updateCallData needs Dialer feature version 3; the server reports 2/,
+      );
+      await rejects(c.readyForCalls({ campaignIds: ['C-Win-Back'] }), 'VENDOR_ERROR', /readyForCalls with campaignIds needs Dialer feature version 4/);
+      assert.equal(dialerReqs().length, 0);
+      assert.equal((await c.readyForCalls()).payload.ok, true);
+    });
+
     it('rejects malformed input before connecting', async () => {
       const { c } = client();
       await rejects(c.logIn({ campaignId: '' }), 'INVALID_INPUT', /campaignId/);
