@@ -46,6 +46,10 @@ export interface IcwsSettings {
   pingMs: number;
   /** `alternateHostList` of a successful connect answer. */
   alternateHosts: string[];
+  /** Answer every session request with 429 + `Retry-After` (not documented for ICWS; a test switch). */
+  rateLimit: boolean;
+  /** Seconds in the `Retry-After` of a rate-limited answer. */
+  retryAfter: number;
 }
 
 export interface IcwsSimulatorOptions extends SimulatorOptions, Partial<IcwsSettings> {
@@ -125,6 +129,8 @@ function defaults(o: IcwsSimulatorOptions): IcwsSettings {
     statuses: o.statuses ?? DEFAULT_STATUSES,
     pingMs: o.pingMs ?? 15000,
     alternateHosts: o.alternateHosts ?? [],
+    rateLimit: o.rateLimit ?? false,
+    retryAfter: o.retryAfter ?? 1,
   };
 }
 
@@ -396,6 +402,9 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
       return send(res, unauthorized('The CSRF token is missing or wrong.', 2), WWW_AUTH);
     }
     const m = req.method;
+    if (settings.rateLimit && !(rest === 'connection' && m === 'DELETE')) {
+      return send(res, err(429, 'Too many requests.', 'error.request.tooManyRequests'), { 'retry-after': String(settings.retryAfter) });
+    }
     if (rest === 'connection' && m === 'DELETE') {
       forget(s);
       stats.sessionsDeleted++;

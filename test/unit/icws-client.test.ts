@@ -508,8 +508,12 @@ describe('ICWS client and session (lib/icws)', function () {
       sim.server.addFault({ path: '/icws/', method: 'POST', status: 500, body: '{"message":"boom"}', times: 1 });
       const e500 = await rejects(c.logIn(), 'VENDOR_ERROR', /boom \(HTTP 500\)/);
       assert.deepEqual(e500.answer?.body, { message: 'boom' });
-      sim.server.addFault({ path: '/icws/', method: 'POST', status: 429, headers: { 'retry-after': '0' }, times: 3 });
-      await rejects(c.logIn(), 'RATE_LIMITED');
+      sim.server.clearRequests();
+      sim.configure({ rateLimit: true, retryAfter: 0 });
+      const rl = await rejects(c.logIn(), 'RATE_LIMITED', /Too many requests\. \(HTTP 429, error\.request\.tooManyRequests\): rate limited after retries/);
+      assert.equal(rl.answer?.headers['retry-after'], '0');
+      assert.equal(reqs('/icws/1', 'POST').filter((r) => r.path.endsWith('/log-in')).length, 3, 'first try + 2 retries');
+      sim.configure({ rateLimit: false });
       sim.server.addFault({ path: '/icws/', method: 'POST', status: 429, headers: { 'retry-after': '0' }, times: 2 });
       assert.equal((await c.logIn()).payload.ok, true, 'two 429s are retried');
     });

@@ -655,6 +655,16 @@ describe('ICWS simulator', function () {
       assert.equal(sim.stats.connectAttempts, 0);
     });
 
+    it('rate-limits session requests with 429 + Retry-After when switched on (DELETE still works)', async () => {
+      const s = await connect(base);
+      await call(base, 'POST', '/__sim/configure', { rateLimit: true, retryAfter: 2 });
+      const r = await on(s, 'POST', 'dialer/log-in', {});
+      assert.equal(r.status, 429);
+      assert.equal(r.headers.get('retry-after'), '2');
+      assert.equal((r.body as { errorId: string }).errorId, 'error.request.tooManyRequests');
+      assert.equal((await on(s, 'DELETE', 'connection')).status, 204);
+    });
+
     it('answers 404 in the ICWS error shape for unknown resources', async () => {
       const s = await connect(base);
       const r = await on(s, 'POST', 'dialer/nothing', {});
