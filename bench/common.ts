@@ -133,7 +133,18 @@ export function installedSet(set: string): unknown {
  */
 export async function loadFlow(modules: unknown[], flow: unknown[], credentials: Record<string, Record<string, string>>): Promise<void> {
   await helper.load(modules as never, flow as never, credentials as never);
-  (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
+  const h = helper as unknown as { _sandbox: { restore(): void }; _NodePrototype: Record<string, { restore?(): void }> };
+  h._sandbox.restore();
+  const proto = h._NodePrototype;
+  for (const m of ['log', 'status', 'warn', 'error', 'debug', 'trace', 'send']) {
+    for (let i = 0; i < 3 && typeof proto[m]?.restore === 'function'; i++) proto[m].restore?.();
+  }
+  // Node.updateWires copies the (then spied) prototype send onto each node that has wires.
+  for (const n of flow as Array<{ id: string }>) {
+    const node = helper.getNode(n.id) as unknown as Record<string, unknown> | null;
+    if (node && Object.prototype.hasOwnProperty.call(node, 'send') && typeof (node.send as { getCall?: unknown }).getCall === 'function')
+      node.send = proto.send;
+  }
 }
 
 /** Garbage collection on demand (the bench is started with plain `node`). */
