@@ -94,12 +94,12 @@ export interface GwsSimulator extends Simulator {
 }
 
 const DEFAULT_USERS = [
-  { userName: 'agent01', password: 'secret', id: '9d2c0f6e41b84a57', firstName: 'Ann', lastName: 'Lee' },
-  { userName: 'agent07', password: 'secret', id: '5b7e19a2c0d34f88', firstName: 'Bo', lastName: 'Chan' },
+  { userName: 'agent01', password: 'agent01-pass', id: '9d2c0f6e41b84a57', firstName: 'Ann', lastName: 'Lee' },
+  { userName: 'agent07', password: 'agent07-pass', id: '5b7e19a2c0d34f88', firstName: 'Bo', lastName: 'Chan' },
 ];
 
 /** Config node type → credentials the simulator accepts by default (used by the demo). */
-export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'gws-config': { username: 'agent01', password: 'secret' } };
+export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'gws-config': { username: 'agent01', password: 'agent01-pass' } };
 
 const PROCESSING_CAPS = ['Complete', 'PlaceInQueue', 'AttachUserData', 'UpdateUserData', 'DeleteUserData', 'PlaceInWorkbin', 'Transfer'];
 /** Operations the seed answers with `{"status":"ok"}` / `{"status":"error","errorDescription"}`. */

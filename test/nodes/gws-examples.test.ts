@@ -102,7 +102,7 @@ describe('GWS example flows', function () {
 
   it('run together against the simulator: sign in, accept + attach, park in a workbin, transfer', async () => {
     const { flow, byName } = loadExamples(s.url);
-    await loadOnce([nodeSet('gws') as NodeModule, ...coreNodes], flow, { gws0000000000cfg: { username: 'agent01', password: 'secret' } });
+    await loadOnce([nodeSet('gws') as NodeModule, ...coreNodes], flow, { gws0000000000cfg: { username: 'agent01', password: 'agent01-pass' } });
     const node = (file: string, name: string): TestNode => {
       const id = byName.get(`${file}:${name}`);
       assert.ok(id, `${file}: no node named ${name}`);

@@ -9,8 +9,8 @@ import type { RecordedRequest } from '../../simulators/common';
 import { CcError } from '../../lib/errors';
 import { GwsClient, CookieJar, classify, type GwsNotification, type GwsState } from '../../lib/gws';
 
-const BASIC = 'Basic ' + Buffer.from('agent01:secret').toString('base64');
-const PASSWORD = 'secret';
+const BASIC = 'Basic ' + Buffer.from('agent01:agent01-pass').toString('base64');
+const PASSWORD = 'agent01-pass';
 
 type Json = Record<string, unknown>;
 
@@ -386,7 +386,7 @@ describe('GWS client (lib/gws) against the simulator', function () {
     });
 
     it('keeps one jar per client: two agents never share JSESSIONID', async () => {
-      const other = make('agent07');
+      const other = make('agent07', 'agent07-pass');
       await Promise.all([client.agent('startSession', { channels: ['email'] }), other.agent('startSession', { channels: ['chat'] })]);
       assert.equal(sim.sessions.size, 2);
       const cookies = new Set(posts().map((r) => r.headers.cookie));
@@ -518,7 +518,7 @@ describe('GWS client (lib/gws) against the simulator', function () {
     });
 
     it('keeps two agents apart: separate sessions, separate notifications', async () => {
-      const other = make('agent07');
+      const other = make('agent07', 'agent07-pass');
       const a = collect(client);
       const b = collect(other);
       await until('two subscribed clients', () => [...sim.bayeux.clients.values()].filter((x) => x.subscriptions.size > 0).length === 2);

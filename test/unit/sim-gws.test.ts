@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { start, type GwsSimulator } from '../../simulators/gws';
 
-const BASIC = 'Basic ' + Buffer.from('agent01:secret').toString('base64');
-const BASIC7 = 'Basic ' + Buffer.from('agent07:secret').toString('base64');
+const BASIC = 'Basic ' + Buffer.from('agent01:agent01-pass').toString('base64');
+const BASIC7 = 'Basic ' + Buffer.from('agent07:agent07-pass').toString('base64');
 
 interface Answer {
   status: number;
