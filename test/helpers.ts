@@ -53,7 +53,8 @@ export class LogCapture {
     const log = require('@node-red/util').log as { log(m: unknown): void };
     const orig = log.log.bind(log);
     log.log = (m: unknown) => {
-      this.lines.push(JSON.stringify(m));
+      // Errors stringify to {}: keep their message and stack so a leaked secret is found.
+      this.lines.push(JSON.stringify(m, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v)));
       orig(m);
     };
     this.restore.push(() => (log.log = orig));

@@ -85,6 +85,8 @@ export class Transport {
   private client: AxiosInstance;
   private agents = new Map<string, http.Agent>();
   private inFlight = new Set<AbortController>();
+  /** Open response streams (event streams): ended by close() too. */
+  private streams = new Set<Readable>();
   private closed = false;
 
   constructor(opts: TransportOptions) {
@@ -173,6 +175,8 @@ export class Transport {
       if (req.stream) {
         const stream = res.data as Readable;
         if (timer) clearTimeout(timer);
+        this.streams.add(stream);
+        stream.once('close', () => this.streams.delete(stream));
         return { status: res.status, headers, setCookie, text: '', stream, url: this.redact(url) };
       }
       return { status: res.status, headers, setCookie, text: typeof res.data === 'string' ? res.data : String(res.data ?? ''), url: this.redact(url) };
@@ -260,6 +264,8 @@ export class Transport {
     this.closed = true;
     for (const c of this.inFlight) c.abort();
     this.inFlight.clear();
+    for (const st of this.streams) st.destroy();
+    this.streams.clear();
     for (const a of this.agents.values()) a.destroy();
     this.agents.clear();
   }

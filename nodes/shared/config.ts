@@ -156,12 +156,21 @@ export function registerConfigNode<C extends ClosableClient>(RED: RED, spec: Con
     const broadcast = (s: SessionState | undefined): void => {
       for (const fn of users.values()) fn?.(s);
     };
-    const closeClient = async (): Promise<void> => {
+    // Closes started when the last user left; the node's own close waits for them so that a
+    // session is ended (e.g. its DELETE sent) before a redeploy or shutdown goes on.
+    const closing = new Set<Promise<void>>();
+    const closeClient = (): Promise<void> => {
       const c = client;
       client = undefined;
       stopState?.();
       stopState = undefined;
-      if (c) await c.close();
+      if (!c) return Promise.all(closing).then(() => undefined);
+      const p = Promise.resolve()
+        .then(() => c.close())
+        .catch((err: Error) => node.warn(err.message))
+        .finally(() => closing.delete(p));
+      closing.add(p);
+      return Promise.all(closing).then(() => undefined);
     };
 
     node.client = (): C => {
@@ -177,15 +186,13 @@ export function registerConfigNode<C extends ClosableClient>(RED: RED, spec: Con
       if (s) onState?.(s);
       return () => {
         users.delete(user);
-        if (users.size === 0) void closeClient().catch((err: Error) => node.warn(err.message));
+        if (users.size === 0) void closeClient();
       };
     };
     Object.defineProperty(node, 'users', { get: () => users.size });
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      closeClient()
-        .catch((err: Error) => node.warn(err.message))
-        .finally(() => done());
+      void closeClient().finally(() => done());
     });
   }
   const credentials: Record<string, { type: string }> = {};
