@@ -85,6 +85,13 @@ export class Transport {
   private client: AxiosInstance;
   private agents = new Map<string, http.Agent>();
   private inFlight = new Set<AbortController>();
+  /**
+   * Requests holding one of the `maxSockets` slots; the others wait here, in order, as a small
+   * record instead of a full client request in the agent's queue (a burst of thousands of
+   * messages then costs little memory, and no socket beyond the cap is ever asked for).
+   */
+  private active = 0;
+  private waiting: Array<{ go(): void }> = [];
   /** Open response streams (event streams): ended by close() too. */
   private streams = new Set<Readable>();
   private closed = false;
@@ -154,7 +161,14 @@ export class Transport {
     const onOuterAbort = (): void => ctrl.abort();
     req.signal?.addEventListener('abort', onOuterAbort, { once: true });
     this.inFlight.add(ctrl);
+    // Event streams stay open for long: they go straight to the agent (which caps them too).
+    let slot = false;
     try {
+      if (!req.stream) {
+        const queued = this.acquire(ctrl.signal);
+        if (queued) await queued;
+        slot = true;
+      }
       const res: AxiosResponse<string | Readable> = await this.client.request({
         url,
         method: req.method,
@@ -191,10 +205,41 @@ export class Transport {
       const text = this.redact(`${code ? code + ': ' : ''}${e.message ?? 'request failed'}`);
       throw this.error(req, 'NETWORK', text, code);
     } finally {
+      if (slot) this.release();
       if (timer && !req.stream) clearTimeout(timer);
       req.signal?.removeEventListener('abort', onOuterAbort);
       this.inFlight.delete(ctrl);
     }
+  }
+
+  /** Takes a slot at once (undefined) or queues for one; an abort (timeout, close, cancel) leaves the queue. */
+  private acquire(signal: AbortSignal): Promise<void> | undefined {
+    if (this.active < (this.opts.maxSockets ?? 64)) {
+      this.active++;
+      return undefined;
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        go: (): void => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new Error('aborted while waiting for a connection'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(entry);
+    });
+  }
+
+  /** Hands the slot to the next waiting request, or frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next.go();
+    else this.active--;
   }
 
   private error(req: HttpRequest, code: 'TIMEOUT' | 'NETWORK', message: string, cause?: string): CcError {
