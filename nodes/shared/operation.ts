@@ -156,7 +156,7 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
       state.inFlight++;
       showStatus(node, state);
       controllers.add(ctrl);
-      resolveParams(spec.params, resolvers, node, msg, operation)
+      resolveParams(spec.vendor, spec.params, resolvers, node, msg, operation)
         .then((params) => {
           const t = msg.requestTimeout;
           const timeout = typeof t === 'number' && t > 0 ? t : typeof t === 'string' && Number(t) > 0 ? Number(t) : undefined;
@@ -194,6 +194,7 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
 }
 
 async function resolveParams(
+  vendor: string,
   params: ParamSpec[],
   resolvers: Map<string, Resolver>,
   node: Node,
@@ -207,7 +208,17 @@ async function resolveParams(
     if (!r) continue;
     let v = r(node, msg);
     if (v instanceof Promise) v = await v;
-    if (!isEmpty(v)) out[p.name] = v;
+    if (isEmpty(v)) continue;
+    // A lone surrogate cannot be encoded as UTF-8 (URLs, headers): refuse it before any request.
+    if (hasLoneSurrogate(v, 0)) throw invalidInput(vendor, operation || 'input', p.name, 'is not valid Unicode text (it holds a lone surrogate)');
+    out[p.name] = v;
   }
   return out;
+}
+
+function hasLoneSurrogate(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return /\p{Cs}/u.test(v);
+  if (v === null || typeof v !== 'object' || depth > 32) return false;
+  if (Array.isArray(v)) return v.some((x) => hasLoneSurrogate(x, depth + 1));
+  return Object.keys(v).some((k) => hasLoneSurrogate(k, depth + 1) || hasLoneSurrogate((v as Record<string, unknown>)[k], depth + 1));
 }
