@@ -17,6 +17,18 @@ export type Locale = Record<string, unknown>;
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const js = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
+/** Function source kept as code inside a literal written by `jsWithFunctions`. */
+class Code {
+  constructor(readonly source: string) {}
+}
+
+/** Like `js`, but `Code` values are written as their source (validators in `defaults`). */
+function jsWithFunctions(v: unknown): string {
+  const code: string[] = [];
+  const text = JSON.stringify(v, (_k, val: unknown) => (val instanceof Code ? `__cc_glue_code_${code.push(val.source) - 1}__` : val));
+  return text.replace(/"__cc_glue_code_(\d+)__"/g, (_m, i: string) => code[Number(i)]).replace(/</g, '\\u003c');
+}
+
 function get(locale: Locale, path: string): string | undefined {
   let cur: unknown = locale;
   for (const k of path.split('.')) {
@@ -46,6 +58,19 @@ export const EDITOR_HELPER = `<script type="text/javascript">
       }
       sel.on('change', show);
       show();
+    },
+    /* A parameter: required (always, or for the listed operations) and valid for its TypedInput type. */
+    validateParam: function (node, name, required, v) {
+      var opEl = $('#node-input-operation');
+      var op = opEl.length ? opEl.val() : node.operation;
+      var needed = required === true || (Array.isArray(required) && op !== 'msg' && required.indexOf(op) >= 0);
+      if (needed && (v === undefined || v === null || String(v).trim() === '')) { return false; }
+      return RED.validators.typedInput(name + 'Type').call(node, v);
+    },
+    /* A whole number of ms/sockets, empty for the default, or \${ENV_VAR}. */
+    validateNumber: function (v) {
+      var s = v === undefined || v === null ? '' : String(v).trim();
+      return s === '' || /^[0-9]+$/.test(s) || /^[$][{][A-Za-z_][A-Za-z0-9_]*[}]$/.test(s);
     },
     label: function (node, type, fallback) {
       if (node.name) { return node.name; }
@@ -121,7 +146,8 @@ function nodeDefaults(spec: NodeSpec): Record<string, unknown> {
   }
   for (const q of spec.params) {
     const w = defaultWiring(q);
-    d[q.name] = { value: w.value };
+    const required = q.required === true ? 'true' : Array.isArray(q.required) && q.required.length ? js(q.required) : 'false';
+    d[q.name] = { value: w.value, validate: new Code(`function (v) { return window.ccGlueEditor.validateParam(this, '${q.name}', ${required}, v); }`) };
     d[`${q.name}Type`] = { value: w.type };
   }
   return d;
@@ -135,7 +161,7 @@ function nodeRegistration(spec: NodeSpec): string {
 RED.nodes.registerType('${t}', {
   category: 'contact center',
   color: '${spec.color}',
-  defaults: ${js(nodeDefaults(spec))},
+  defaults: ${jsWithFunctions(nodeDefaults(spec))},
   inputs: ${spec.inputs},
   outputs: ${spec.outputs},
   icon: '${spec.icon}',${spec.align ? `\n  align: '${spec.align}',` : ''}
@@ -171,7 +197,8 @@ function configRegistration(spec: ConfigSpec): string {
   const defaults: Record<string, unknown> = {};
   for (const s of spec.settings) {
     if (s.configType) defaults[s.name] = { value: '', type: s.configType, required: false };
-    else if (s.input === 'number') defaults[s.name] = { value: s.value, required: false, validate: undefined };
+    else if (s.input === 'number')
+      defaults[s.name] = { value: s.value, required: false, validate: new Code('function (v) { return window.ccGlueEditor.validateNumber(v); }') };
     else defaults[s.name] = { value: s.value, required: Boolean(s.required) };
   }
   const credentials: Record<string, unknown> = {};
@@ -183,7 +210,7 @@ function configRegistration(spec: ConfigSpec): string {
   return `<script type="text/javascript">
 RED.nodes.registerType('${t}', {
   category: 'config',
-  defaults: ${js(defaults)},
+  defaults: ${jsWithFunctions(defaults)},
   credentials: ${js(credentials)},
   paletteLabel: function () { return this._('${t}.paletteLabel'); },${prepare}
   label: function () { return this.name || this.url || this._('${t}.paletteLabel'); }
