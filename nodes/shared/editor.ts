@@ -44,6 +44,12 @@ export const EDITOR_HELPER = `<script type="text/javascript">
   if (window.ccGlueEditor) { return; }
   window.ccGlueEditor = {
     prepare: function (node, spec) {
+      /* A new node takes the vendor's server when there is exactly one. */
+      var cfg = $('#node-input-config');
+      if (cfg.length && !node.config) {
+        var ids = cfg.find('option').map(function () { return this.value; }).get().filter(function (v) { return v && v !== '_ADD_'; });
+        if (ids.length === 1) { cfg.val(ids[0]).trigger('change'); }
+      }
       (spec.params || []).forEach(function (p) {
         $('#node-input-' + p.name).typedInput({ types: p.types, typeField: $('#node-input-' + p.name + 'Type') });
       });
