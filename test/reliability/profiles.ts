@@ -50,6 +50,7 @@ const DLG_KEY_ID = 'REL-dlg-keyid-3a7b5c9d21';
 const DLG_SECRET = 'REL-dlg-keysecret-e4f6a8c0b2';
 const ICWS_PASSWORD = 'REL-icws-password-7d5b3f1a9e';
 const GWS_PASSWORD = 'REL-gws-password-2c4e6a8b0d';
+let phoneSeq = Math.floor(Math.random() * 1e6);
 
 export const PROFILES: Record<string, Profile> = {
   ameyo: {
@@ -87,6 +88,15 @@ export const PROFILES: Record<string, Profile> = {
         msg: () => ({ payload: { lineId: 418 } }),
         faultPath: '/api/v2/lines',
         repeatable: true,
+      },
+      {
+        // Queues a caller: never repeated blindly. A fresh phone each time (one waiter per phone and line).
+        id: 'vq-lineup',
+        node: { type: 'virtualq-line-up', config: 'vq-cfg' },
+        msg: () => ({ payload: { lineId: 418, phone: `+49151${String(++phoneSeq).padStart(8, '0')}`, channel: 'CallBack', source: 'Phone' } }),
+        faultPath: '/api/v2/waiters',
+        faultMethod: 'POST',
+        repeatable: false,
       },
     ],
   },
@@ -171,6 +181,14 @@ export const PROFILES: Record<string, Profile> = {
         msg: () => ({ payload: {} }),
         faultPath: '/api/v2/interactions',
         repeatable: true,
+      },
+      {
+        id: 'gws-agent',
+        node: { type: 'gws-agent', config: 'gws-cfg', operation: 'startSession' },
+        msg: () => ({ payload: { channels: ['voice', 'email'], place: 'Place_7012' } }),
+        faultPath: '/api/v2/me',
+        faultMethod: 'POST',
+        repeatable: false,
       },
     ],
     expire: (s) => void (s as GwsSimulator).expireSessions(),
