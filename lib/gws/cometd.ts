@@ -25,6 +25,7 @@ interface XhrLike {
 }
 
 interface XhrOptions {
+  httpProxy?: { uri: string };
   cookies: {
     storeCookie(uri: unknown, header: string, callback: (failure: Error | null, cookie?: unknown) => void): void;
     retrieveCookies(context: unknown, uri: unknown, callback: (failure: Error | null, cookies: string[]) => void): void;
@@ -91,6 +92,8 @@ export interface SessionBinding {
   headers(): Record<string, string>;
   /** Called with every HTTP status the CometD endpoint answered. */
   onStatus?(status: number): void;
+  /** Proxy URL for the CometD requests (the config node's proxy or HTTP(S)_PROXY), if any. */
+  proxy?: string;
 }
 
 /** A long-polling transport whose requests use `binding`'s cookies and headers only. */
@@ -98,6 +101,7 @@ export function sessionTransport(mods: Modules, binding: SessionBinding): LongPo
   class SessionTransport extends mods.LongPollingTransport {
     override xhrSend(packet: Packet): XhrLike {
       const xhr = new mods.XMLHttpRequest({
+        ...(binding.proxy ? { httpProxy: { uri: binding.proxy } } : {}),
         cookies: {
           storeCookie: (_uri, header, callback) => {
             binding.jar.store(header);

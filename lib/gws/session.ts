@@ -15,7 +15,7 @@
  */
 import type { CometD, Message, SubscriptionHandle } from 'cometd';
 import { CcError } from '../errors';
-import { Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions } from '../http';
+import { proxyFor, Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions } from '../http';
 import { classify, VENDOR } from './answer';
 import { loadCometd, sessionTransport } from './cometd';
 import { CookieJar } from './cookies';
@@ -318,6 +318,10 @@ export class GwsSession {
   }
 
   /** A handshake succeeded and holds: (un)subscribe now; otherwise the next handshake subscribes all. */
+  private notificationsUrl(): string {
+    return this.opts.url.replace(/\/+$/, '') + '/api/v2/notifications';
+  }
+
   private handshaken(): boolean {
     const c = this.cometd;
     if (!c || !c.getClientId()) return false;
@@ -372,11 +376,12 @@ export class GwsSession {
         sessionTransport(mods, {
           jar: this.jar,
           headers: () => ({ Authorization: this.basic }),
+          proxy: proxyFor(new URL(this.notificationsUrl()), this.opts.transport?.proxy),
         }) as unknown as Parameters<CometD['registerTransport']>[1],
       );
       const o = this.opts.cometd ?? {};
       c.configure({
-        url: this.opts.url.replace(/\/+$/, '') + '/api/v2/notifications',
+        url: this.notificationsUrl(),
         logLevel: 'warn',
         backoffIncrement: o.backoffIncrement ?? 1000,
         maxBackoff: o.maxBackoff ?? 60000,

@@ -4,6 +4,8 @@
  * error mapping, CSRF refresh, and CometD notifications with their recovery paths.
  */
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import { start, type GwsSimulator } from '../../simulators/gws';
 import type { RecordedRequest } from '../../simulators/common';
 import { CcError } from '../../lib/errors';
@@ -553,6 +555,63 @@ describe('GWS client (lib/gws) against the simulator', function () {
       assert.equal(handshakes(), before);
       sim.invite({ id: 'LATE' });
       await until('still delivering', () => ids(a.got).includes('LATE'));
+    });
+
+    it('sends REST and CometD requests through the configured proxy', async () => {
+      const seen: string[] = [];
+      const proxy = http.createServer((req, res) => {
+        const target = new URL(String(req.url));
+        seen.push(`${req.method} ${target.pathname}`);
+        const up = http.request(
+          { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
+        up.on('error', () => res.destroy());
+        req.pipe(up);
+      });
+      // REST goes through CONNECT tunnels (hpagent), CometD in absolute form (http-proxy-agent).
+      const tunnels = new Set<net.Socket>();
+      proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+        seen.push(`CONNECT ${req.url}`);
+        const [host, port] = String(req.url).split(':');
+        const up = net.connect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          up.write(head);
+          up.pipe(client);
+          client.pipe(up);
+        });
+        tunnels.add(up).add(client);
+        up.on('error', () => client.destroy());
+        client.on('error', () => up.destroy());
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+      try {
+        const viaProxy = new GwsClient(
+          { url: sim.url, username: 'agent01', password: PASSWORD },
+          { timeout: 3000, proxy: { url: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}` } },
+          { cometd: { backoffIncrement: 50, maxBackoff: 300 } },
+        );
+        clients.push(viaProxy);
+        const { got } = collect(viaProxy);
+        await connected(viaProxy);
+        sim.invite({ id: 'PX1' });
+        await until('delivered through the proxy', () => ids(got).includes('PX1'));
+        await viaProxy.interaction('Accept', { interactionId: 'PX1' });
+        assert.ok(seen.includes(`CONNECT 127.0.0.1:${sim.server.port}`), seen.join(', '));
+        assert.ok(
+          seen.some((x) => x.startsWith('POST /api/v2/notifications')),
+          seen.join(', '),
+        );
+        assert.equal(sim.interactions.get('PX1')!.state, 'Processing');
+        viaProxy.close();
+      } finally {
+        for (const t of tunnels) t.destroy();
+        proxy.closeAllConnections();
+        await new Promise<void>((r) => proxy.close(() => r()));
+      }
     });
 
     it('stops the CometD client when the last listener leaves', async () => {
