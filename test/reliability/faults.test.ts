@@ -54,6 +54,10 @@ for (const set of registeredSets()) {
       crashes.start();
       log.start();
     });
+    const sessionSecrets = new Set<string>();
+    afterEach(() => {
+      if (s && p?.sessionSecrets) for (const x of p.sessionSecrets(s)) if (x.length >= 8) sessionSecrets.add(x);
+    });
     after(async () => {
       log.stop();
       crashes.stop();
@@ -322,6 +326,8 @@ for (const set of registeredSets()) {
       crashes.assertNone(set);
       const everything = visible(seen) + log.text();
       for (const secret of (p as Profile).secrets) assert.ok(!everything.includes(secret), `${set}: a secret leaked into a msg, status or log line`);
+      for (const secret of sessionSecrets)
+        assert.ok(!everything.includes(secret), `${set}: a session cookie or CSRF token leaked into a msg, status or log line`);
       await helper.unload();
       await sim().close();
       s = undefined;

@@ -37,6 +37,8 @@ export interface Profile {
   ops: OpCase[];
   /** The code an empty 200 answer means, where the vendor document gives it one (default VENDOR_ERROR). */
   emptyBodyCode?: string;
+  /** Session vendors: the live session's secrets (cookie, CSRF token) on the simulator, also never to be shown. */
+  sessionSecrets?(sim: Simulator): string[];
   /** Session vendors: forget the session on the server side (the next request meets 401). */
   expire?(sim: Simulator): void;
   /** Event nodes: the node, and a way to make the server emit one event for it. */
@@ -154,6 +156,7 @@ export const PROFILES: Record<string, Profile> = {
       },
     ],
     expire: (s) => void (s as IcwsSimulator).expire(),
+    sessionSecrets: (s) => [...(s as IcwsSimulator).sessions.values()].flatMap((x) => [x.csrf, x.cookieValue]),
     events: {
       id: 'icws-events',
       node: { type: 'icws-dialer-events', config: 'icws-cfg', types: '' },
@@ -192,6 +195,7 @@ export const PROFILES: Record<string, Profile> = {
       },
     ],
     expire: (s) => void (s as GwsSimulator).expireSessions(),
+    sessionSecrets: (s) => [...(s as GwsSimulator).sessions.values()].flatMap((x) => [x.id, x.csrfToken]),
     events: {
       id: 'gws-events',
       node: { type: 'interaction-events', config: 'gws-cfg', channels: '/v2/me/interactions' },
