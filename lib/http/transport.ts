@@ -349,11 +349,17 @@ function send(
 function readText(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
+    let ended = false;
     body.setEncoding('utf8');
     body.on('data', (chunk: string) => (text += chunk));
-    body.once('end', () => resolve(text));
+    body.once('end', () => {
+      ended = true;
+      resolve(text);
+    });
     body.once('error', reject);
-    body.once('close', () => reject(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' })));
+    body.once('close', () => {
+      if (!ended) reject(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+    });
   });
 }
 
