@@ -18,7 +18,7 @@ import {
 import { registerConfigNode, resolveEnv, type ConfigHandle, type ConfigValues } from '../shared/config';
 import { makeResolver, registerOperationNode } from '../shared/operation';
 import type { DoneFn, Node, NodeDef, NodeMessage, RED, SendFn } from '../shared/red';
-import { CARRIER, Endpoint, dispatcherFor, isCarrier, normaliseBase, type InteractionKind } from './endpoint';
+import { CARRIER, Endpoint, dispatcherFor, guardAdminParser, isCarrier, normaliseBase, type InteractionKind } from './endpoint';
 import {
   ATTACHED_DATA_SHAPES,
   VENDOR,
@@ -88,6 +88,7 @@ function registerInteractionIn(RED: RED): void {
     }
     const responseTimeout = Number(def.responseTimeout) > 0 ? Number(def.responseTimeout) : 30000;
     const dispatcher = dispatcherFor(RED.httpNode, RED.settings);
+    guardAdminParser(RED.httpAdmin, RED.settings, dispatcher);
     let failure: string | undefined;
     let statusTimer: NodeJS.Timeout | undefined;
     let shown = '';

@@ -107,6 +107,11 @@ export class Endpoint {
   private readCreate(req: Req, res: ServerResponse): void {
     // A middleware (httpNodeMiddleware) may already have read the body.
     if (req._body === true || (req.body !== undefined && req.readableEnded)) {
+      // Pre-read (by httpNodeMiddleware, or by the admin app's 5 MB JSON parser when
+      // httpAdminRoot and httpNodeRoot share a prefix): the 100 KB limit still holds.
+      if (Number(req.headers['content-length']) > MAX_INBOUND_BODY || approximateSize(req.body) > MAX_INBOUND_BODY) {
+        return this.reject(res, 400, TOO_LARGE, { Connection: 'close' });
+      }
       const b = req.body;
       const parsed =
         typeof b === 'string'
@@ -193,6 +198,16 @@ export class Endpoint {
   }
 }
 
+function approximateSize(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (Buffer.isBuffer(body)) return body.length;
+  try {
+    return Buffer.byteLength(JSON.stringify(body) ?? '');
+  } catch {
+    return Infinity;
+  }
+}
+
 function pathOf(req: Req): string {
   if (typeof req.path === 'string') return req.path;
   const url = req.url ?? '/';
@@ -218,6 +233,13 @@ export class Dispatcher {
 
   owner(base: string): Endpoint | undefined {
     return this.routes.get(base);
+  }
+
+  /** True when `path` (relative to the HTTP node root) is served by an endpoint. */
+  covers(path: string): boolean {
+    if (this.routes.has(path)) return true;
+    for (const base of this.routes.keys()) if (path.startsWith(base + '/')) return true;
+    return false;
   }
 
   readonly handle = (req: Req, res: ServerResponse, next: Next): void => {
@@ -284,3 +306,38 @@ export function normaliseBase(path: unknown): string | null {
   if (p === '' || p === '/') return null;
   return p;
 }
+
+type ParserError = { type?: unknown; status?: unknown };
+
+/**
+ * Node-RED mounts the admin app, with its own JSON body parser, before the HTTP node app; when
+ * httpAdminRoot is a prefix of httpNodeRoot (both `/` by default) that parser reads our requests
+ * first and answers malformed or oversize bodies with its HTML error page. This error handler on
+ * the admin app answers those for Diyalog endpoint paths with the documented envelope instead
+ * (other paths keep Node-RED's answer).
+ */
+export function guardAdminParser(runtimeAdmin: { use(fn: unknown): void; parent?: unknown }, settings: Record<string, unknown>, dispatcher: Dispatcher): void {
+  // Nodes see the runtime's admin app; the parser sits in the editor API's app that mounts it
+  // (express sets `parent` on mount). Errors never enter a mounted sub-app, so the handler goes there.
+  const parent = runtimeAdmin.parent as { use?: unknown } | undefined;
+  const admin = parent && typeof parent.use === 'function' ? (parent as { use(fn: unknown): void }) : runtimeAdmin;
+  if (guarded.has(admin)) return;
+  guarded.add(admin);
+  const root = String(settings.httpNodeRoot ?? '/').replace(/\/+$/, '');
+  admin.use((err: ParserError, req: Req & { originalUrl?: string }, res: ServerResponse, next: Next): void => {
+    const type = typeof err?.type === 'string' ? err.type : '';
+    if (!/^(entity\.|encoding\.|charset\.|request\.)/.test(type)) return next(err);
+    const full = (req.originalUrl ?? req.url ?? '/').split('?')[0];
+    if (root && !full.startsWith(root + '/')) return next(err);
+    if (!dispatcher.covers(root ? full.slice(root.length) : full)) return next(err);
+    const text =
+      type === 'entity.too.large'
+        ? TOO_LARGE
+        : type === 'entity.parse.failed'
+          ? failureEnvelope('the body is not valid JSON')
+          : failureEnvelope('the body could not be read');
+    write(res, 400, text, type === 'entity.too.large' ? { Connection: 'close' } : undefined);
+  });
+}
+
+const guarded = new WeakSet<object>();
