@@ -78,14 +78,15 @@ export const EDITOR_HELPER = `<script type="text/javascript">
       var s = v === undefined || v === null ? '' : String(v).trim();
       return s === '' || /^[0-9]+$/.test(s) || /^[$][{][A-Za-z_][A-Za-z0-9_]*[}]$/.test(s);
     },
-    label: function (node, type, fallback) {
+    /* The name, else "<vendor>: <operation>" (e.g. "virtualQ: get caller"), else the palette label. */
+    label: function (node, type, vendor) {
       if (node.name) { return node.name; }
       var base = node._(type + '.paletteLabel');
       if (node.operation && node.operation !== 'msg') {
         var op = node._(type + '.operations.' + node.operation);
-        return base + ': ' + (op && op.indexOf('.operations.') < 0 ? op : node.operation);
+        return vendor + ': ' + (op && op.indexOf('.operations.') < 0 ? op : node.operation);
       }
-      return base || fallback;
+      return base && base.indexOf('.paletteLabel') < 0 ? base : type;
     },
     testConnection: function (node, type, fields, creds) {
       var out = $('#cc-glue-test-result');
@@ -172,7 +173,7 @@ RED.nodes.registerType('${t}', {
   outputs: ${spec.outputs},
   icon: '${spec.icon}',${spec.align ? `\n  align: '${spec.align}',` : ''}
   paletteLabel: function () { return this._('${t}.paletteLabel'); },
-  label: function () { return window.ccGlueEditor.label(this, '${t}', '${t}'); },
+  label: function () { return window.ccGlueEditor.label(this, '${t}', ${js(spec.vendor)}); },
   labelStyle: function () { return this.name ? 'node_label_italic' : ''; },${spec.outputs > 1 ? `\n  outputLabels: function (i) { return this._('${t}.outputLabels.' + i); },` : ''}
   oneditprepare: function () { window.ccGlueEditor.prepare(this, ${js(editorSpec)}); }
 });

@@ -99,7 +99,7 @@ for (const [label, runtime, screenshots] of [
           header: document.querySelector('#red-ui-palette-container-contact_center .red-ui-palette-header')?.textContent?.trim() ?? '',
           types: Array.from(cat?.querySelectorAll('.red-ui-palette-node') ?? []).map((n) => ({
             type: n.getAttribute('data-palette-type') ?? '',
-            label: n.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+            label: n.getAttribute('data-palette-label') ?? '',
           })),
         };
       });
@@ -185,6 +185,17 @@ for (const [label, runtime, screenshots] of [
         if (op) assert.equal(saved.operation, op);
         if (spec.config) assert.equal(saved.config, `bt-${spec.config}`);
         assert.equal(saved.valid, true, `${spec.type} is marked invalid after saving with its defaults`);
+        // On the workspace: the name; without one, "<vendor>: <operation>" or the palette label.
+        const shownLabel = await page.locator(`g[id="${id}"] .red-ui-flow-node-label`).first().textContent();
+        assert.equal(shownLabel?.replace(/\s+/g, ' ').trim(), `browser ${spec.type}`);
+        const unnamed = await page.evaluate((nid) => {
+          const R = (window as never as RedWin).RED;
+          const n = R.nodes.node(nid) as RedNode;
+          const def = R.nodes.getType(n.type) as { label: (this: unknown) => string };
+          return def.label.call({ ...n, name: '', _: (n as unknown as { _: unknown })._ });
+        }, id);
+        const opLabel = op ? message(set.messages, `${spec.type}.operations.${op}`) : undefined;
+        assert.equal(unnamed, op ? `${spec.vendor}: ${opLabel}` : message(set.messages, `${spec.type}.paletteLabel`), `${spec.type} label`);
         noPageErrors(`saving ${spec.type}`);
       });
     }
@@ -334,6 +345,49 @@ for (const [label, runtime, screenshots] of [
       });
     }
 
+    for (const [lang, locale] of [
+      ['de', 'de-DE'],
+      ['tr', 'tr-TR'],
+    ]) {
+      it(`speaks ${lang}: palette labels, dialog labels and help of every translated set in a ${locale} browser`, async () => {
+        const translated = sets.filter((s) => fs.existsSync(path.join(ROOT, 'locales', lang, `${s.set}.json`)));
+        assert.ok(
+          translated.some((s) => s.set === 'ameyo'),
+          `no ${lang} translation of Ameyo`,
+        );
+        const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+        const p = await context.newPage();
+        const errors: string[] = [];
+        p.on('pageerror', (err) => errors.push(err.message));
+        try {
+          await openEditor(p, red.url);
+          for (const s of translated) {
+            const messages = localeMessages(s.set, lang);
+            for (const n of s.specs.nodes) {
+              const label = await p.locator(`.red-ui-palette-node[data-palette-type="${n.type}"]`).getAttribute('data-palette-label');
+              assert.equal(label?.replace(/\s+/g, ' ').trim(), message(messages, `${n.type}.paletteLabel`), `${lang} palette label of ${n.type}`);
+              await p.evaluate((t) => (window as never as RedWin).RED.sidebar.help.show(t), n.type);
+              const help = plain(await p.locator('h1.red-ui-help-title + .red-ui-help').innerHTML());
+              assert.ok(help.includes(plain(message(messages, `${n.type}.help.summary`) ?? '-').slice(0, 50)), `${lang} help of ${n.type}`);
+            }
+            // One dialog per set: its labels in the language.
+            const n = s.specs.nodes.find((x) => x.params.length > 0) ?? s.specs.nodes[0];
+            const id = await addFromPalette(p, n.type, 300);
+            await openNodeDialog(p, id);
+            for (const q of n.params) {
+              const shown = await p.locator(`label[for="node-input-${q.name}"]`).textContent();
+              assert.equal(shown?.trim(), message(messages, `${n.type}.label.${q.name}`), `${lang} label ${n.type}.${q.name}`);
+            }
+            await p.click('#node-dialog-cancel');
+            await p.waitForSelector('#node-dialog-cancel', { state: 'detached' });
+          }
+          assert.deepEqual(errors, [], `page errors in the ${lang} editor`);
+        } finally {
+          await context.close();
+        }
+      });
+    }
+
     it('imports the Ameyo example through Import → Examples, deploys it and shows its debug output', async () => {
       const ameyo = sims.sims.get('ameyo');
       assert.ok(ameyo, 'Ameyo simulator');
@@ -399,6 +453,12 @@ for (const [label, runtime, screenshots] of [
 }
 
 const screenshotTaken = new Set<string>();
+
+/** A set's messages in one language as the build wrote them (dist/nodes/<set>/locales/<lang>). */
+function localeMessages(set: string, lang: string): Record<string, unknown> {
+  const file = path.join(ROOT, 'dist', 'nodes', set, 'locales', lang, `${set}.json`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
 
 // --- page helpers -------------------------------------------------------------------------
 
