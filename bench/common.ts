@@ -55,6 +55,12 @@ export const env = {
   only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   memoryMessages: Number(process.env.BENCH_MEMORY_MESSAGES) || 200000,
   inFlight: Number(process.env.BENCH_IN_FLIGHT) || 5000,
+  /** Outbound subjects (ameyo, virtualq, gws) and concurrencies to run (default all). */
+  subjects: (process.env.BENCH_SUBJECTS ?? '').split(',').filter(Boolean),
+  concurrencies: (process.env.BENCH_CONCURRENCY ?? '1,10,100')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
 };
 
 export function wanted(section: string): boolean {

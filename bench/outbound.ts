@@ -140,7 +140,7 @@ async function runOnce(c: OutboundCase, sim: SimProcess, contender: string, conc
 
 let current: (msg: Record<string, unknown>, failed: boolean) => void = () => undefined;
 
-export async function outbound(concurrencies = [1, 10, 100]): Promise<{ figures: Figure[]; unavailable: string[] }> {
+export async function outbound(concurrencies = env.concurrencies): Promise<{ figures: Figure[]; unavailable: string[] }> {
   const sets = registeredSets();
   const figures: Figure[] = [];
   const unavailable: string[] = [];
@@ -148,6 +148,7 @@ export async function outbound(concurrencies = [1, 10, 100]): Promise<{ figures:
   await helper.startServer();
   try {
     for (const c of CASES) {
+      if (env.subjects.length && !env.subjects.includes(c.kind)) continue;
       if (!sets.includes(c.set)) {
         unavailable.push(`${c.subject}: node set "${c.set}" not registered`);
         log(`outbound ${c.subject}: not available`);

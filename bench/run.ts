@@ -4,7 +4,8 @@
  *
  * Environment: BENCH_MESSAGES (messages per timed run, default 20000), BENCH_REPS (3),
  * BENCH_ONLY (comma list of outbound, inbound, events, memory; default all),
- * BENCH_MEMORY_MESSAGES (200000), BENCH_IN_FLIGHT (5000).
+ * BENCH_MEMORY_MESSAGES (200000), BENCH_IN_FLIGHT (5000), BENCH_SUBJECTS (outbound: comma list of
+ * ameyo, virtualq, gws), BENCH_CONCURRENCY (outbound: default 1,10,100).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
         `| heap MB (${mem.messages} messages, c=100) | ${mem.heapBeforeMB} | ${mem.heapPeakMB} | ${mem.heapAfterMB} |`,
         `| RSS MB | ${mem.rssBeforeMB} | ${mem.rssPeakMB} | ${mem.rssAfterMB} |`,
         '',
-        `${mem.inFlight} requests in flight against a slowed simulator: ${mem.heapPerPendingKB} KB heap per pending request; at most ${mem.maxRequestsInProgress} requests in progress at the simulator at once (config node cap ${mem.socketCap}; ${mem.maxSocketsOpen} sockets open at most, one of them the bench's own control connection). Errors during the 200,000: ${mem.errors}.`,
+        `${mem.inFlight} requests in flight against a slowed simulator: ${mem.heapPerPendingKB} KB heap per pending request; at most ${mem.maxRequestsInProgress} requests in progress at the simulator at once (config node cap ${mem.socketCap}; ${mem.maxSocketsOpen} sockets open at most, one of them the bench's own control connection). Errors during the ${mem.messages}: ${mem.errors}.`,
       ].join('\n')
     : 'not available';
   const md = `# Performance
