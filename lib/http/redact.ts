@@ -12,6 +12,8 @@ export const SECRET_HEADERS = new Set([
   'x-dlg-authorization',
   'inin-icws-csrf-token',
   'x-csrf-token',
+  // GWS names its CSRF header in this one; not a secret by itself, but part of the CSRF pair.
+  'x-csrf-header',
 ]);
 
 /** Replaces every occurrence of every secret (and its URL-encoded form) with `***`. */
