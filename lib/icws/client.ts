@@ -9,7 +9,7 @@ import type { HttpResponse } from '../http';
 import { check } from '../validate';
 import { VENDOR, icwsError, icwsVendorAnswer, okPayload } from './answer';
 import { SKIP_LABEL } from './messages';
-import { IcwsSession, type IcwsSessionOptions, type RequestOptions } from './session';
+import { IcwsSession, type IcwsSessionOptions, type RequestOptions, type SessionStatus } from './session';
 import { toEpochSeconds } from './time';
 
 export const OPERATIONS = [
@@ -223,6 +223,41 @@ export class IcwsClient {
 
   close(): Promise<void> {
     return this.session.close();
+  }
+
+  /**
+   * For "test connection": opens the session (log-in, station log-on when configured), then ends
+   * it. Resolves when it was connected; rejects with the code the session went down with.
+   */
+  async checkCredentials(timeoutMs = 15000): Promise<void> {
+    const op = 'checkCredentials';
+    this.configured(op);
+    const s = this.session;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          s.off('state', onState);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `no session within ${timeoutMs} ms` }));
+        }, timeoutMs);
+        const onState = (st: SessionStatus): void => {
+          if (st.phase === 'connected') {
+            done();
+            resolve();
+          } else if (st.phase === 'down' || st.phase === 'closed') {
+            done();
+            reject(new CcError({ code: st.code ?? 'VENDOR_ERROR', vendor: VENDOR, operation: op, message: st.reason ?? 'the session could not be opened' }));
+          }
+        };
+        s.on('state', onState);
+        s.open();
+      });
+    } finally {
+      await this.close();
+    }
   }
 
   private validate(op: IcwsOperation, p: object): void {

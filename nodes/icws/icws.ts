@@ -4,7 +4,7 @@
  */
 import { CcError, notConfigured } from '../../lib/errors';
 import { DIALER_PREFIX, IcwsClient, callTypeOf, isDialerMessage, parseTypes, type IcwsMessage, type IcwsOperation } from '../../lib/icws';
-import { registerConfigNode, type ConfigHandle, type ConfigValues } from '../shared/config';
+import { registerConfigNode, registerTestConnection, type ConfigHandle, type ConfigValues } from '../shared/config';
 import { registerOperationNode, showStatus } from '../shared/operation';
 import type { Node, NodeDef, RED } from '../shared/red';
 import { IcwsConfigClient, type StatusText } from './config-client';
@@ -43,11 +43,10 @@ export = function (RED: RED): void {
     return set;
   }
 
-  function makeClient(values: ConfigValues): IcwsConfigClient {
-    const { def, node } = values;
-    const pending = closingOf(node);
+  function makeIcws(values: ConfigValues): IcwsClient {
+    const { def } = values;
     const str = (k: string): string => (typeof def[k] === 'string' ? (def[k] as string).trim() : '');
-    const icws = new IcwsClient({
+    return new IcwsClient({
       url: values.url,
       username: values.credentials.username ?? '',
       password: values.credentials.password ?? '',
@@ -58,6 +57,12 @@ export = function (RED: RED): void {
       timeout: values.timeout,
       transport: values.transport,
     });
+  }
+
+  function makeClient(values: ConfigValues): IcwsConfigClient {
+    const { node } = values;
+    const pending = closingOf(node);
+    const icws = makeIcws(values);
     // Session texts are built from redacted error messages: no password, token or cookie.
     icws.session.on('warning', (w: string) => node.warn(w));
     return new IcwsConfigClient(icws, text, (p) => {
@@ -67,6 +72,17 @@ export = function (RED: RED): void {
   }
 
   registerConfigNode(RED, icwsConfig, makeClient, 30000);
+  // Log in (and onto the station) with the dialog's values, then log out again.
+  registerTestConnection(
+    RED,
+    icwsConfig,
+    (values) => {
+      const icws = makeIcws(values);
+      return { icws, close: () => icws.close() };
+    },
+    (client) => client.icws.checkCredentials(),
+    30000,
+  );
 
   registerOperationNode<IcwsConfigClient>(RED, icwsDialer, async ({ client, params, operation, timeout, signal }) => {
     const r = await client.icws.run(operation as IcwsOperation, params, { timeout, signal });

@@ -17,6 +17,7 @@ export const icwsConfig: ConfigSpec = {
     { name: 'restoreDialer', value: true, input: 'checkbox' },
   ],
   credentials: ['username', 'password'],
+  testConnection: true,
 };
 
 export const icwsDialer: NodeSpec = {
