@@ -615,7 +615,7 @@ for (const [label, runtime] of RUNTIMES)
         const endHeap = await heap();
         const mb = (b: number): number => Math.round(b / 1048576);
         record(
-          'nodered',
+          `nodered ${label}`,
           'diyalog',
           `inbound: 100 slow-loris sockets held, 2 × ${rounds} × 4 MB bodies (heap after GC ${mb(startHeap)} → ${mb(endHeap)} MB, RSS ${mb(startRss)} → ${mb(peakRss)} MB)`,
           { sent: 2 * rounds, delivered: 0, errored: 2 * rounds, lost: 0, duplicated: 0, codes: {} },
