@@ -193,7 +193,7 @@ function configForm(spec: ConfigSpec): string {
   rows.push(row(t, p, 'name', `<input type="text" id="${p}name">`, 'fa-tag'));
   if (spec.testConnection) {
     rows.push(
-      `  <div class="form-row"><label></label><button type="button" class="red-ui-button" id="cc-glue-test-button"><i class="fa fa-plug"></i> <span data-i18n="${t}.test.button"></span></button> <span id="cc-glue-test-result"></span></div>`,
+      `  <div class="form-row"><label></label><button type="button" class="red-ui-button" id="cc-glue-test-button"><i class="fa fa-plug"></i> <span data-i18n="${t}.test.button"></span></button><div id="cc-glue-test-result" role="status" style="margin: 6px 0 0 104px"></div></div>`,
     );
   }
   return `<script type="text/html" data-template-name="${t}">\n${rows.join('\n')}\n</script>`;
