@@ -1,13 +1,14 @@
 /**
  * Loads the maintained CometD client (`cometd`, an ES module) and builds a long-polling
- * transport bound to ONE session: its requests go through `cometd-nodejs-client`'s
- * XMLHttpRequest, constructed per request with cookie hooks that read and write this
- * session's own jar (the adapter's default jar is process-global), and they carry this
- * session's Basic header. Nothing here is shared between two config nodes.
+ * transport bound to ONE session: its Bayeux POSTs go through that session's own Transport
+ * (keep-alive agents, the config node's TLS and proxy settings, redaction) with this session's
+ * cookie jar and Basic header, instead of `cometd-nodejs-client`'s XMLHttpRequest (whose agents
+ * are process-wide and take no TLS options). Nothing here is shared between two config nodes.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CometD } from 'cometd';
+import type { Transport } from '../http';
 import type { CookieJar } from './cookies';
 
 interface XhrLike {
@@ -94,12 +95,58 @@ export interface SessionBinding {
   onStatus?(status: number): void;
   /** Proxy URL for the CometD requests (the config node's proxy or HTTP(S)_PROXY), if any. */
   proxy?: string;
+  /** The session's transport: when given, Bayeux requests use it (TLS, proxy, keep-alive). */
+  transport?: Transport;
+}
+
+/** What cometd reads of the object `xhrSend` returns: the status, and abort(). */
+interface SentRequest {
+  status: number;
+  statusText: string;
+  responseText: string;
+  abort(): void;
+}
+
+function sendThrough(transport: Transport, binding: SessionBinding, packet: Packet): SentRequest {
+  const ctrl = new AbortController();
+  const sent: SentRequest = { status: 0, statusText: '', responseText: '', abort: () => ctrl.abort() };
+  const cookie = binding.jar.pairs().join('; ');
+  transport
+    .request({
+      operation: 'notifications',
+      method: 'POST',
+      path: packet.url,
+      headers: {
+        ...(packet.headers ?? {}),
+        ...binding.headers(),
+        'Content-Type': 'application/json;charset=UTF-8',
+        ...(cookie ? { Cookie: cookie } : {}),
+      },
+      body: packet.body,
+      // Long polls are held by the server; cometd's own maxNetworkDelay aborts a stuck one.
+      timeout: 0,
+      signal: ctrl.signal,
+    })
+    .then(
+      (res) => {
+        for (const c of res.setCookie) binding.jar.store(c);
+        sent.status = res.status;
+        sent.statusText = String(res.status);
+        sent.responseText = res.text;
+        binding.onStatus?.(res.status);
+        if (res.status === 200) packet.onSuccess(res.text);
+        else packet.onError(sent.statusText);
+      },
+      (err: Error) => packet.onError(ctrl.signal.aborted ? 'abort' : 'error', err),
+    );
+  return sent;
 }
 
 /** A long-polling transport whose requests use `binding`'s cookies and headers only. */
 export function sessionTransport(mods: Modules, binding: SessionBinding): LongPollingBase {
   class SessionTransport extends mods.LongPollingTransport {
     override xhrSend(packet: Packet): XhrLike {
+      if (binding.transport) return sendThrough(binding.transport, binding, packet) as unknown as XhrLike;
       const xhr = new mods.XMLHttpRequest({
         ...(binding.proxy ? { httpProxy: { uri: binding.proxy } } : {}),
         cookies: {

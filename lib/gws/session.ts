@@ -377,6 +377,7 @@ export class GwsSession {
           jar: this.jar,
           headers: () => ({ Authorization: this.basic }),
           proxy: proxyFor(new URL(this.notificationsUrl()), this.opts.transport?.proxy),
+          transport: this.transport,
         }) as unknown as Parameters<CometD['registerTransport']>[1],
       );
       const o = this.opts.cometd ?? {};

@@ -53,7 +53,7 @@ export interface TransportOptions {
 export interface HttpRequest {
   operation: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-  /** Appended to the base URL (or `baseUrl`); may carry its own query string. */
+  /** Appended to the base URL (or `baseUrl`), or an absolute http(s) URL; may carry its own query string. */
   path: string;
   /** Encoded with encodeURIComponent (a `+` arrives as `+`); undefined values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
@@ -229,7 +229,8 @@ export class Transport {
 
   private urlFor(req: HttpRequest): string {
     const base = (req.baseUrl ?? this.opts.baseUrl).replace(/\/+$/, '');
-    let url = base + (req.path.startsWith('/') ? req.path : '/' + req.path);
+    // An absolute URL (e.g. one a protocol library computed from the base) is taken as it is.
+    let url = /^https?:\/\//i.test(req.path) ? req.path : base + (req.path.startsWith('/') ? req.path : '/' + req.path);
     if (req.query) {
       const parts: string[] = [];
       for (const [k, v] of Object.entries(req.query)) {
