@@ -10,6 +10,7 @@
  * repository's package.json; disabled upstream) and always passes P05 (keyword `node-red`):
  * both are checked here directly.
  * Needs the build (dist/nodes/<set>/<set>.html): `node scripts/build.js` first.
+ * CC_VALIDATE_DEBUG=1 lists every request the stub saw.
  */
 'use strict';
 const fs = require('fs');
@@ -154,6 +155,7 @@ async function main() {
     proxy.server.close();
     proxy.server.closeAllConnections?.();
   }
+  if (process.env.CC_VALIDATE_DEBUG) process.stdout.write(proxy.log.join('\n') + '\n');
   if (!proxy.log.some((l) => l.includes(CATALOGUE_HOST))) throw new Error('node-red-dev did not ask the catalogue stub (proxy not used?)');
   // Rules node-red-dev 0.1.6 skips or cannot fail, checked here.
   if (!card.P02) card.P02 = checkP02(pkg);
