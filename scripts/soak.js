@@ -104,8 +104,10 @@ function markdown() {
 function writeDoc() {
   const doc = path.join(root, 'docs', 'RELIABILITY.md');
   const text = fs.readFileSync(doc, 'utf8');
-  const begin = '<!-- counts:begin -->';
-  const end = '<!-- counts:end -->';
+  const soak = JSON.parse(fs.readFileSync(reportFile, 'utf8')).soak;
+  // npm test and the soak run each have their section.
+  const begin = soak ? '<!-- soak:begin -->' : '<!-- counts:begin -->';
+  const end = soak ? '<!-- soak:end -->' : '<!-- counts:end -->';
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   if (i < 0 || j < i) throw new Error('docs/RELIABILITY.md has no count markers');

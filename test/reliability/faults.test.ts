@@ -49,10 +49,10 @@ for (const set of registeredSets()) {
 
     before(async () => {
       await helper.startServer();
-      base = handles();
       endings.start();
       crashes.start();
       log.start();
+      base = handles();
     });
     const sessionSecrets = new Set<string>();
     afterEach(() => {

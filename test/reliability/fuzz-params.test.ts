@@ -74,8 +74,8 @@ for (const set of registeredSets()) {
     this.timeout(180000);
     const p = PROFILES[set] as Profile | undefined;
     const specs = (require(path.join(root, 'dist', 'nodes', set, 'spec.js')) as { specs: { nodes: NodeSpec[] } }).specs;
-    // Request/response nodes of the set (event nodes and the inbound endpoint have no input to fuzz).
-    const fuzzed = specs.nodes.filter((n) => n.inputs === 1 && n.config);
+    // Every node with an input (event nodes and the inbound endpoint have none).
+    const fuzzed = specs.nodes.filter((n) => n.inputs === 1);
     const endings = new Endings(`fuzz-${set}`);
     const crashes = new Crashes();
     const log = new LogCapture();
@@ -174,7 +174,8 @@ for (const set of registeredSets()) {
 
     it('a lone surrogate in any parameter is INVALID_INPUT naming it, nothing sent (found by fuzzing: was "URI malformed")', async () => {
       const wrong: string[] = [];
-      for (const spec of fuzzed) {
+      // Nodes that call the vendor (the Diyalog response node answers its own request and refuses any msg without one).
+      for (const spec of fuzzed.filter((n) => n.config)) {
         const node = helper.getNode(`fz-${spec.type}`);
         for (const param of spec.params) {
           const operation = param.operations?.[0] ?? spec.operations?.[0];

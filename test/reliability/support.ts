@@ -152,13 +152,15 @@ export class Crashes {
   }
 }
 
-/** Counts of sockets, servers and timers (the handles a leak leaves behind). */
+/** Counts of sockets, servers, timers and process listeners (what a leak leaves behind). */
 export function handles(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of process.getActiveResourcesInfo()) {
     if (r === 'TTYWrap' || r === 'FSReqCallback' || r === 'PipeWrap' || r === 'ProcessWrap' || r === 'SignalWrap') continue;
     out[r] = (out[r] ?? 0) + 1;
   }
+  // Listeners a node could leave on the process (exit, signals, unhandled rejections, warnings).
+  out['process listeners'] = process.eventNames().reduce((n, e) => n + process.listenerCount(e), 0);
   return out;
 }
 
