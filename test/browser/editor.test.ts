@@ -20,6 +20,7 @@ import {
   baseConfigNodes,
   exampleNodes,
   launchChromium,
+  lookup,
   message,
   nodeSets,
   openEditor,
@@ -339,8 +340,12 @@ for (const [label, runtime, screenshots] of [
         assert.ok(summary.length > 10, `${spec.type} has no help summary in en-US`);
         assert.ok(help.includes(summary.slice(0, 60)), `${spec.type}: help sidebar lacks the summary`);
         for (const p of spec.params) assert.ok(help.includes(p.name), `${spec.type}: help does not list ${p.name}`);
-        if (spec.inputs)
-          for (const code of ['INVALID_INPUT', 'AUTH_FAILED', 'TIMEOUT', 'NETWORK']) assert.ok(help.includes(code), `${spec.type}: help lacks ${code}`);
+        // Every error code (CONTRACT.md 1.3) for nodes that take messages; the outputs they set.
+        const codes = ['INVALID_INPUT', 'NOT_CONFIGURED', 'AUTH_FAILED', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK', 'VENDOR_ERROR'];
+        if (spec.inputs) for (const code of codes) assert.ok(help.includes(code), `${spec.type}: help lacks ${code}`);
+        const outputs = Object.keys((lookup(set.messages, `${spec.type}.help.outputs`) as Record<string, string> | undefined) ?? {});
+        for (const o of outputs) assert.ok(help.includes(`msg.${o}`), `${spec.type}: help lacks output msg.${o}`);
+        if (spec.outputs > 0) assert.ok(outputs.length > 0, `${spec.type}: help lists no output`);
         noPageErrors(`the ${spec.type} help`);
       });
     }

@@ -52,10 +52,15 @@ export function nodeSets(): NodeSet[] {
   });
 }
 
-export function message(messages: Record<string, unknown>, key: string): string | undefined {
+export function lookup(messages: Record<string, unknown>, key: string): unknown {
   let cur: unknown = messages;
   for (const k of key.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return typeof cur === 'string' ? cur : undefined;
+  return cur;
+}
+
+export function message(messages: Record<string, unknown>, key: string): string | undefined {
+  const v = lookup(messages, key);
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Text of an HTML fragment as the browser shows it (tags removed, entities decoded, spaces folded). */
