@@ -153,6 +153,14 @@ export async function loadFlow(modules: unknown[], flow: unknown[], credentials:
   }
 }
 
+/** The credentials a simulator accepts by default for a config node type (its DEMO_CREDENTIALS). */
+export function demoCredentials(vendor: string, configType: string): Record<string, string> {
+  const mod = require(path.join(__dirname, '..', 'simulators', vendor)) as { DEMO_CREDENTIALS?: Record<string, Record<string, string>> };
+  const creds = mod.DEMO_CREDENTIALS?.[configType];
+  if (!creds) throw new Error(`simulator ${vendor} has no demo credentials for ${configType}`);
+  return creds;
+}
+
 /** Garbage collection on demand (the bench is started with plain `node`). */
 let gcFn: (() => void) | undefined;
 export function gc(): void {

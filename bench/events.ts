@@ -4,7 +4,22 @@
  * behind the events node takes the delivery latency. Two loads per stream: a burst (all
  * messages at once: messages per second) and a paced stream at 2,000/s (p99 latency).
  */
-import { helper, loadFlow, env, figureOf, installedSet, log, registeredSets, sleep, startSim, waitFor, type Figure, type Run, type SimProcess } from './common';
+import {
+  demoCredentials,
+  helper,
+  loadFlow,
+  env,
+  figureOf,
+  installedSet,
+  log,
+  registeredSets,
+  sleep,
+  startSim,
+  waitFor,
+  type Figure,
+  type Run,
+  type SimProcess,
+} from './common';
 
 export const PACED_RATE = 2000;
 
@@ -14,7 +29,7 @@ interface Stream {
   variant: string;
   simOptions: Record<string, unknown>;
   flow(url: string): Array<Record<string, unknown>>;
-  credentials: Record<string, string>;
+  credentials(): Record<string, string>;
   note?: string;
 }
 
@@ -28,7 +43,7 @@ const STREAMS: Stream[] = [
       { id: 'cfg', type: 'icws-config', url, applicationName: 'bench', language: 'en-us', station: '', restoreDialer: false },
       { id: 'ev', type: 'icws-dialer-events', config: 'cfg', types: '' },
     ],
-    credentials: { username: 'agent1', password: 'agent1-secret' },
+    credentials: () => demoCredentials('icws', 'icws-config'),
   },
   {
     set: 'icws',
@@ -39,7 +54,7 @@ const STREAMS: Stream[] = [
       { id: 'cfg', type: 'icws-config', url, applicationName: 'bench', language: 'en-us', station: '', restoreDialer: false },
       { id: 'ev', type: 'icws-dialer-events', config: 'cfg', types: '' },
     ],
-    credentials: { username: 'agent1', password: 'agent1-secret' },
+    credentials: () => demoCredentials('icws', 'icws-config'),
     note: 'latency bounded by the vendor’s 1 s poll interval',
   },
   {
@@ -51,7 +66,7 @@ const STREAMS: Stream[] = [
       { id: 'cfg', type: 'gws-config', url },
       { id: 'ev', type: 'interaction-events', config: 'cfg', channels: '/v2/me/interactions' },
     ],
-    credentials: { username: 'agent01', password: 'secret' },
+    credentials: () => demoCredentials('gws', 'gws-config'),
   },
 ];
 
@@ -94,7 +109,7 @@ export async function events(): Promise<{ figures: Figure[]; unavailable: string
         ];
         (flow.find((n) => n.id === 'ev') as Record<string, unknown>).wires = [['out']];
         flow.push({ id: 'out', z: 'tab', x: 300, y: 100, type: 'helper' });
-        await loadFlow([installedSet(s.set)] as never, flow as never, { cfg: s.credentials } as never);
+        await loadFlow([installedSet(s.set)] as never, flow as never, { cfg: s.credentials() } as never);
         const arrivals: number[] = [];
         const sent: number[] = [];
         (helper.getNode('out') as unknown as NodeLike).on('input', (msg) => {

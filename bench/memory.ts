@@ -4,7 +4,7 @@
  * 5,000 messages in flight against a slowed simulator: heap per pending request, and the
  * sockets the simulator saw at once never above the config node's cap.
  */
-import { helper, loadFlow, env, gc, installedSet, log, registeredSets, sleep, startSim, waitFor, windowRun } from './common';
+import { demoCredentials, helper, loadFlow, env, gc, installedSet, log, registeredSets, sleep, startSim, waitFor, windowRun } from './common';
 import { payloadFor } from './requests';
 
 export const SOCKET_CAP = 64;
@@ -58,7 +58,7 @@ export async function memory(): Promise<MemoryFigures | null> {
     await loadFlow(
       [installedSet('ameyo'), require('@node-red/nodes/core/common/25-catch.js')] as never,
       flow as never,
-      { cfg: { hashKey: 'sim-hash-key' } } as never,
+      { cfg: demoCredentials('ameyo', 'ameyo-config') } as never,
     );
     const first = helper.getNode('ours') as unknown as NodeLike;
     let current: (msg: Record<string, unknown>, failed: boolean) => void = () => undefined;

@@ -8,7 +8,21 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { helper, loadFlow, env, figureOf, installedSet, log, registeredSets, startSim, windowRun, type Figure, type Run, type SimProcess } from './common';
+import {
+  demoCredentials,
+  helper,
+  loadFlow,
+  env,
+  figureOf,
+  installedSet,
+  log,
+  registeredSets,
+  startSim,
+  windowRun,
+  type Figure,
+  type Run,
+  type SimProcess,
+} from './common';
 import { buildRequest, payloadFor, type OutboundKind, type Session } from './requests';
 
 const run$ = promisify(execFile);
@@ -25,7 +39,7 @@ export interface OutboundCase {
   subject: string;
   simOptions: Record<string, unknown>;
   config(url: string): Record<string, unknown>;
-  credentials: Record<string, string>;
+  credentials(): Record<string, string>;
   node: Record<string, unknown>;
   /** Before each run: fresh simulator state; returns the session the hand-built request uses. */
   prepare(sim: SimProcess, tag: string, count: number): Promise<Session>;
@@ -38,9 +52,9 @@ export const CASES: OutboundCase[] = [
     subject: 'ameyo-click-to-dial',
     simOptions: { delayMs: 0 },
     config: (url) => ({ type: 'ameyo-config', url, requestingHost: 'sim-crm', policyName: '', timeout: 30000, maxSockets: 64 }),
-    credentials: { hashKey: 'sim-hash-key' },
+    credentials: () => demoCredentials('ameyo', 'ameyo-config'),
     node: { type: 'ameyo-click-to-dial' },
-    prepare: async () => ({ hashKey: 'sim-hash-key' }),
+    prepare: async () => ({ hashKey: demoCredentials('ameyo', 'ameyo-config').hashKey }),
   },
   {
     kind: 'virtualq',
@@ -48,12 +62,12 @@ export const CASES: OutboundCase[] = [
     subject: 'virtualq-line-up',
     simOptions: { switches: { autoLifeCycle: false } },
     config: (url) => ({ type: 'virtualq-config', url, timeout: 30000, maxSockets: 64 }),
-    credentials: { apiKey: 'sim-virtualq-key' },
+    credentials: () => demoCredentials('virtualq', 'virtualq-config'),
     node: { type: 'virtualq-line-up' },
     prepare: async (sim) => {
       await sim.control('reset', {});
       await sim.control('switches', { autoLifeCycle: false });
-      return { apiKey: 'sim-virtualq-key' };
+      return { apiKey: demoCredentials('virtualq', 'virtualq-config').apiKey };
     },
   },
   {
@@ -62,13 +76,14 @@ export const CASES: OutboundCase[] = [
     subject: 'interaction-op (Accept)',
     simOptions: {},
     config: (url) => ({ type: 'gws-config', url, timeout: 30000, maxSockets: 64 }),
-    credentials: { username: 'agent01', password: 'secret' },
+    credentials: () => demoCredentials('gws', 'gws-config'),
     node: { type: 'interaction-op', operation: 'Accept' },
     prepare: async (sim, tag, count) => {
       await sim.control('reset', {});
       await sim.control('bench-invite', { prefix: `${tag}-`, count });
       // The hand-built flow signs in once (Basic) and keeps the cookie and CSRF token, as an integrator would.
-      const r = await fetch(sim.url + '/api/v2/me', { headers: { authorization: 'Basic ' + Buffer.from('agent01:secret').toString('base64') } });
+      const { username, password } = demoCredentials('gws', 'gws-config');
+      const r = await fetch(sim.url + '/api/v2/me', { headers: { authorization: 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64') } });
       await r.text();
       const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
       return { cookie, csrf: r.headers.get('x-csrf-token') ?? '' };
@@ -159,7 +174,7 @@ export async function outbound(concurrencies = env.concurrencies): Promise<{ fig
         await loadFlow(
           [installedSet(c.set), core('function/10-function.js'), core('network/21-httprequest.js'), core('common/25-catch.js')] as never,
           flowFor(c, sim.url) as never,
-          { cfg: c.credentials } as never,
+          { cfg: c.credentials() } as never,
         );
         for (const id of ['out-ours', 'out-core-off', 'out-core-on'])
           (helper.getNode(id) as unknown as NodeLike).on('input', (msg) => current(msg, id !== 'out-ours' && Number(msg.statusCode) >= 400));

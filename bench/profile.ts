@@ -48,16 +48,23 @@ async function drive(kind: string, messages: number, concurrency: number): Promi
     { id: 'cfg', ...c.config(sim.url) },
     { id: 'ours', z: 'tab', x: 100, y: 100, ...c.node, config: 'cfg', wires: [['out']] },
     { id: 'out', z: 'tab', x: 300, y: 100, type: 'helper' },
+    { id: 'catch', z: 'tab', x: 100, y: 200, type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', z: 'tab', x: 300, y: 200, type: 'helper' },
   ];
-  await loadFlow([installedSet(c.set)], flow, { cfg: c.credentials });
+  await loadFlow([installedSet(c.set), require('@node-red/nodes/core/common/25-catch.js')], flow, { cfg: c.credentials() });
   await c.prepare(sim, '10', messages);
   const first = helper.getNode('ours') as unknown as { receive(m: Record<string, unknown>): void };
   const w = windowRun(messages, concurrency, (i) => first.receive({ payload: payloadFor(c.kind, '10', i), benchSeq: i }));
   (helper.getNode('out') as unknown as { on(e: string, f: (m: Record<string, unknown>) => void): void }).on('input', (m) =>
     w.complete(m.benchSeq as number, false),
   );
+  let failures = 0;
+  (helper.getNode('caught') as unknown as { on(e: string, f: (m: Record<string, unknown>) => void): void }).on('input', (m) => {
+    if (failures++ === 0) process.stderr.write(`first failure: ${JSON.stringify(m.error)}\n`);
+    w.complete(m.benchSeq as number, true);
+  });
   const r = await w.done;
-  process.stderr.write(`${c.subject}: ${Math.round(r.rate)} msg/s at concurrency ${concurrency}, p99 ${r.p99.toFixed(1)} ms\n`);
+  process.stderr.write(`${c.subject}: ${Math.round(r.rate)} msg/s at concurrency ${concurrency}, p99 ${r.p99.toFixed(1)} ms, ${failures} failures\n`);
   await helper.unload();
   await helper.stopServer();
   await sim.stop();

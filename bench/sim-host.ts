@@ -68,7 +68,8 @@ async function main(): Promise<void> {
   let publisher: Publisher | undefined;
   if (vendor === 'gws' && handles.publish) {
     const publish = handles.publish.bind(sim);
-    publisher = { push: (seq, sentAt) => publish('agent01', '/v2/me/interactions', { messageType: 'BenchMessage', seq, sentAt }) };
+    const gwsUser = (sim as unknown as { users?: Array<{ userName: string }> }).users?.[0]?.userName ?? 'agent01';
+    publisher = { push: (seq, sentAt) => publish(gwsUser, '/v2/me/interactions', { messageType: 'BenchMessage', seq, sentAt }) };
   } else if (vendor === 'icws' && handles.push) {
     const push = handles.push.bind(sim);
     publisher = { push: (seq, sentAt) => push({ __type: 'urn:inin.com:dialer:breakStatusMessage', seq, sentAt }) };
