@@ -172,9 +172,9 @@ export class Transport {
         if (timer) clearTimeout(timer);
         this.streams.add(stream);
         stream.once('close', () => this.streams.delete(stream));
-        return { status: res.status, headers, setCookie, text: '', stream, url: this.redact(url) };
+        return withUrl({ status: res.status, headers, setCookie, text: '', stream }, () => this.redact(url));
       }
-      return { status: res.status, headers, setCookie, text: await readText(res.body), url: this.redact(url) };
+      return withUrl({ status: res.status, headers, setCookie, text: await readText(res.body) }, () => this.redact(url));
     } catch (err) {
       if (timedOut) {
         throw this.error(req, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
@@ -299,6 +299,12 @@ export class Transport {
 }
 
 const USER_AGENT = 'node-red-contact-center';
+
+/** `url` redacted when someone reads it (rarely: error texts), not for every answer. */
+function withUrl(res: Omit<HttpResponse, 'url'>, url: () => string): HttpResponse {
+  let redacted: string | undefined;
+  return Object.defineProperty(res, 'url', { enumerable: true, get: () => (redacted ??= url()) }) as HttpResponse;
+}
 
 /**
  * One exchange with Node's own client (axios cost a fifth of the CPU per message here): the
