@@ -126,10 +126,12 @@ export function writeReport(): void {
   const file = path.join(dir, 'last-run.json');
   let rows: typeof report = [];
   try {
-    const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: typeof report; pid: number };
-    if (prev.pid === process.pid) rows = prev.rows;
+    // Rows of suites not run by this process stay from the last run with the same counts
+    // (a soak of one suite keeps the others' soak rows).
+    const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: typeof report; pid: number; soak: boolean };
+    if (prev.pid === process.pid || prev.soak === SOAK) rows = prev.rows;
   } catch {
-    // first suite of this run
+    // first run
   }
   const suites = new Set(report.map((r) => r.suite));
   rows = rows.filter((r) => !suites.has(r.suite)).concat(report);
