@@ -116,8 +116,20 @@ for (const [label, runtime, screenshots] of [
         // Config nodes are not in the palette but are registered.
         for (const c of specs.config) assert.ok(await page.evaluate((t) => Boolean((window as never as RedWin).RED.nodes.getType(t)), c.type), c.type);
       }
-      await page.evaluate(() => document.getElementById('red-ui-palette-contact_center')?.scrollIntoView());
-      await shot('palette.png', page.locator('#red-ui-palette-contact_center'));
+      if (screenshots) {
+        // The whole category in one picture: other categories folded, a taller window for a moment.
+        const folded = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('.red-ui-palette-header i.expanded'))
+            .map((i) => i.parentElement as HTMLElement)
+            .filter((h) => h.id !== 'red-ui-palette-header-contact_center')
+            .map((h) => (h.click(), h.id)),
+        );
+        await page.setViewportSize({ width: 1400, height: 1300 });
+        await page.evaluate(() => document.getElementById('red-ui-palette-container-contact_center')?.scrollIntoView());
+        await shot('palette.png', page.locator('#red-ui-palette-container-contact_center'));
+        await page.setViewportSize({ width: 1400, height: 900 });
+        await page.evaluate((ids) => ids.forEach((id) => document.getElementById(id)?.click()), folded);
+      }
       noPageErrors('the palette');
     });
 
