@@ -219,36 +219,32 @@ for (const [label, runtime, screenshots] of [
       const { spec } = target;
       const p = spec.params.find((q) => q.required === true)!;
       await openNodeDialog(page, added.get(spec.type)!);
-      await page.evaluate(
-        (name) =>
-          $('#node-input-' + name)
-            .typedInput('type', 'str')
-            .typedInput('value', ''),
-        p.name,
-      );
-      await page.locator(`#node-input-${p.name}`).evaluate((e) => $(e).trigger('change'));
-      await page.waitForFunction(
-        (name) =>
-          $('#node-input-' + name)
-            .next('.red-ui-typedInput-container')
-            .hasClass('input-error'),
-        p.name,
-      );
-      await page.evaluate(
-        (name) =>
-          $('#node-input-' + name)
-            .typedInput('type', 'env')
-            .typedInput('value', 'CC_PHONE'),
-        p.name,
-      );
-      await page.locator(`#node-input-${p.name}`).evaluate((e) => $(e).trigger('change'));
-      await page.waitForFunction(
-        (name) =>
-          !$('#node-input-' + name)
-            .next('.red-ui-typedInput-container')
-            .hasClass('input-error'),
-        p.name,
-      );
+      // Each step flips the mark, so waiting for the expected state cannot pass early.
+      const steps: Array<[string, string, boolean]> = [
+        ['str', '', true],
+        ['str', '${CC_PHONE}', false],
+        ['msg', '', true],
+        ['env', 'CC_PHONE', false],
+      ];
+      for (const [type, value, marked] of steps) {
+        await page.evaluate(
+          ([name, t, v]) => {
+            $('#node-input-' + name)
+              .typedInput('type', t)
+              .typedInput('value', v);
+            $('#node-input-' + name).trigger('change');
+          },
+          [p.name, type, value] as const,
+        );
+        await page.waitForFunction(
+          ([name, m]) =>
+            $('#node-input-' + name)
+              .next('.red-ui-typedInput-container')
+              .hasClass('input-error') === m,
+          [p.name, marked] as const,
+          { timeout: 5000 },
+        );
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForSelector('#node-dialog-cancel', { state: 'detached' });
     });
