@@ -4,7 +4,7 @@
  *   DELETE <url>/<encodeURIComponent(interactionId)>
  * Answers are read tolerantly (the seed's `=` sample) and mapped to the contract's codes.
  */
-import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
+import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
 import { Transport, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
 import { check } from '../validate';
 import { encodeAttachedData, type AttachedData, type AttachedDataShape } from './attached-data';
@@ -117,6 +117,8 @@ export class DiyalogQueueClient {
     const op = 'deleteInteraction';
     const p = check<{ interactionId: string | number }>(VENDOR, op, deleteInteractionSchema, params);
     const id = String(p.interactionId);
+    // It goes into the URL path: a lone surrogate cannot be percent-encoded (URIError).
+    if (/\p{Cs}/u.test(id)) throw invalidInput(VENDOR, op, 'interactionId', 'is not valid Unicode text (it holds a lone surrogate)');
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
     const res = await this.transport.request({
       operation: op,
