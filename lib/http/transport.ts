@@ -328,10 +328,11 @@ function send(
     if (!given.has('accept')) headers.Accept = 'application/json, text/plain, */*';
     if (!given.has('user-agent')) headers['User-Agent'] = USER_AGENT;
     if (!given.has('accept-encoding')) headers['Accept-Encoding'] = 'gzip, deflate, br';
-    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
+    // A string body stays a string: Node then writes head and body as one chunk.
+    const body = req.body;
     if (body !== undefined) {
       if (!given.has('content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      headers['Content-Length'] = body.length;
+      headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
     }
     const lib = target.protocol === 'https:' ? https : http;
     const out = lib.request(target, { method: req.method, headers, agent, signal }, (res) => {
