@@ -134,7 +134,7 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
       let operation = fixedOperation ?? '';
       const ctrl = new AbortController();
       const fail = (err: unknown): void => {
-        const e = asCcError(err, spec.vendor, operation);
+        const e = asCcError(err, spec.vendor, operation || spec.type);
         if (e.answer) msg.vendor = e.answer;
         state.failure = e.code;
         showStatus(node, state);
