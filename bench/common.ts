@@ -268,7 +268,11 @@ export function windowRun(total: number, concurrency: number, fire: (i: number) 
     t0[i] = performance.now();
     fire(i);
   };
+  const ended = new Uint8Array(total);
   const complete = (i: number, failed: boolean): void => {
+    // The core http request node reports a failure twice (catch and output): count a message once.
+    if (ended[i]) return;
+    ended[i] = 1;
     const t = performance.now();
     last = t;
     lat[i] = t - t0[i];

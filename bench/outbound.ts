@@ -177,7 +177,9 @@ export async function outbound(concurrencies = env.concurrencies): Promise<{ fig
           { cfg: c.credentials() } as never,
         );
         for (const id of ['out-ours', 'out-core-off', 'out-core-on'])
-          (helper.getNode(id) as unknown as NodeLike).on('input', (msg) => current(msg, id !== 'out-ours' && Number(msg.statusCode) >= 400));
+          (helper.getNode(id) as unknown as NodeLike).on('input', (msg) =>
+            current(msg, id !== 'out-ours' && !(Number(msg.statusCode) >= 200 && Number(msg.statusCode) < 400)),
+          );
         (helper.getNode('caught') as unknown as NodeLike).on('input', (msg) => current(msg, true));
         const warm = Math.max(200, Math.round(env.messages / 10));
         for (const concurrency of concurrencies) {

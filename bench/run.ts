@@ -133,7 +133,9 @@ Method: ${method}. Simulators run in their own process with recording off and no
   request with axios and a keep-alive agent, the ceiling for this design.
   On 2 cores the simulator's process and the contender's share the machine: a contender that saturates the
   simulator cannot show more, so ratios against slower contenders are a floor, not the node's own limit.
-- **Inbound**: autocannon (its own process) posts CreateInteraction to a Node-RED process.
+- **Inbound**: autocannon (its own process) posts CreateInteraction to a Node-RED process. autocannon shares the
+  2 cores: when both contenders reach the same rate, that is the load generator's ceiling and the ratio only shows
+  that the endpoint is not slower.
 - **Events**: the simulator publishes messages stamped with their send time; a burst of all at once gives messages/s,
   a paced stream at ${PACED_RATE}/s gives the delivery latency.
 - **Memory**: heap and RSS of the Node-RED process around ${env.memoryMessages} click-to-dial messages, then ${env.inFlight}
