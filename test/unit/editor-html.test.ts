@@ -112,3 +112,53 @@ describe('generated editor files (Flow Library parsing)', () => {
     });
   }
 });
+
+/** Leaf keys of a messages object, `a.b.c` → text. */
+function leaves(o: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+  else out.set(prefix, String(o));
+  return out;
+}
+
+/** The markup of a message (tags, `<code>` contents, `__placeholders__`), which a translation keeps as it is. */
+function markup(text: string): string[] {
+  const tags = text.match(/<\/?[a-z0-9]+/gi) ?? [];
+  const code = [...text.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]);
+  const placeholders = text.match(/__\w+__/g) ?? [];
+  return [...tags, ...code, ...placeholders].sort();
+}
+
+describe('translations (de, tr) of the editor labels and help', () => {
+  const files = ['common', ...Object.keys(pkg['node-red'].nodes)];
+  for (const lang of ['de', 'tr']) {
+    for (const file of files) {
+      it(`${lang}/${file}.json has every message of en-US/${file}.json, with the same markup`, () => {
+        const en = leaves(JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', 'en-US', `${file}.json`), 'utf8')));
+        const own = path.join(ROOT, 'locales', lang, `${file}.json`);
+        assert.ok(fs.existsSync(own), `locales/${lang}/${file}.json is missing`);
+        const tr = leaves(JSON.parse(fs.readFileSync(own, 'utf8')));
+        assert.deepEqual(
+          [...tr.keys()].filter((k) => !en.has(k)),
+          [],
+          `keys in ${lang}/${file}.json that en-US does not have`,
+        );
+        assert.deepEqual(
+          [...en.keys()].filter((k) => !tr.has(k)),
+          [],
+          `messages missing from ${lang}/${file}.json`,
+        );
+        for (const [k, text] of en) {
+          assert.ok(tr.get(k)!.trim().length > 0, `${lang} ${k} is empty`);
+          assert.deepEqual(markup(tr.get(k)!), markup(text), `${lang} ${k}: markup differs from en-US`);
+        }
+      });
+      it(`${lang}: the build wrote ${file === 'common' ? 'every set' : file}'s labels and help`, () => {
+        for (const set of file === 'common' ? Object.keys(pkg['node-red'].nodes) : [file]) {
+          const dir = path.join(ROOT, path.dirname(pkg['node-red'].nodes[set]), 'locales', lang);
+          assert.ok(fs.existsSync(path.join(dir, `${set}.json`)), `${set}: no ${lang} labels in dist`);
+          assert.ok(fs.existsSync(path.join(dir, `${set}.html`)), `${set}: no ${lang} help in dist`);
+        }
+      });
+    }
+  }
+});
