@@ -3,6 +3,10 @@
  * timeout, TLS and proxy settings, a retry policy, and failures mapped to the contract's codes
  * with every credential redacted. It answers every HTTP status as a response; deciding what a
  * status means is the vendor client's job (its response mapper).
+ *
+ * Built on node:http/https rather than axios (the first design): profiling `npm run bench` showed
+ * axios's per-request work at about a fifth of the CPU per message, and the transport uses none
+ * of what it adds (it follows no redirects and parses bodies itself).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
