@@ -18,12 +18,13 @@ export const SECRET_HEADERS = new Set([
 
 /** Replaces every occurrence of every secret (and its URL-encoded form) with `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(\/\/)[^/@\s:]+:[^/@\s]*@/g, '$1***:***@');
+  // Runs on every answer: only touch the text where there is something to remove.
+  let out = text.includes('@') ? text.replace(/(\/\/)[^/@\s:]+:[^/@\s]*@/g, '$1***:***@') : text;
   for (const s of secrets) {
     if (!s || s.length < 3) continue;
-    out = out.split(s).join('***');
+    if (out.includes(s)) out = out.split(s).join('***');
     const enc = encodeURIComponent(s);
-    if (enc !== s) out = out.split(enc).join('***');
+    if (enc !== s && out.includes(enc)) out = out.split(enc).join('***');
   }
   return out;
 }
