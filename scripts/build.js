@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Build: compile TypeScript to CommonJS in dist/, then give each node set its editor file,
- * help and labels per language, and icons, beside its compiled .js (where Node-RED looks).
+ * Build: compile TypeScript to CommonJS in dist/, then give each node set its editor file
+ * (generated from nodes/<set>/spec.ts and written to nodes/<set>/<set>.html as well), help and
+ * labels per language, and icons, beside its compiled .js (where Node-RED looks).
  */
 'use strict';
 const fs = require('fs');
@@ -27,7 +28,11 @@ function buildSet(set, editor) {
   const { specs } = require(specFile);
   const extra = path.join(root, 'nodes', set, 'editor-extra.html');
   const setSpecs = { ...specs, extraHtml: fs.existsSync(extra) ? fs.readFileSync(extra, 'utf8') : undefined };
-  fs.writeFileSync(path.join(setDir, `${set}.html`), editor.buildSetHtml(setSpecs));
+  // The editor file is generated from the spec, and kept in nodes/<set>/ too (committed, so the
+  // source shows each literal registerType; `npm test` fails when it is stale), then copied.
+  const html = editor.buildSetHtml(setSpecs);
+  fs.writeFileSync(path.join(root, 'nodes', set, `${set}.html`), html);
+  fs.writeFileSync(path.join(setDir, `${set}.html`), html);
   const localesDir = path.join(root, 'locales');
   for (const lang of fs.readdirSync(localesDir)) {
     const own = path.join(localesDir, lang, `${set}.json`);

@@ -46,6 +46,10 @@ function extractEditorScripts() {
 
 const only = process.argv.slice(2);
 step('build and type-check', process.execPath, [path.join(root, 'scripts', 'build.js')]);
+// The generated editor files are committed: the build must not have changed them.
+if (fs.existsSync(path.join(root, '.git'))) {
+  step('editor files in nodes/ match their specs', 'git', ['diff', '--exit-code', '--stat', '--', 'nodes/*/*.html']);
+}
 if (!only.length || only.includes('lint')) {
   const editor = extractEditorScripts();
   step('lint: ESLint (sources, scripts, editor scripts)', bin('eslint'), ['.', path.relative(root, editor)]);
