@@ -280,17 +280,18 @@ ${h(`${t}.help.details`) ?? ''}
       const ops = p.operations ? ` <i>(${p.operations.join(', ')})</i>` : '';
       inputs.push([where, KIND_LABEL[p.kind], (h(`${t}.help.inputs.${p.name}`) ?? '') + ops]);
     }
-    if (n.inputs) inputs.push(['msg.requestTimeout', 'number', h('common.help.requestTimeout')]);
+    // Only a node that calls its vendor (a server to call, an output to answer on) has these.
+    const callsVendor = n.inputs > 0 && n.outputs > 0 && Boolean(n.config);
+    if (callsVendor) inputs.push(['msg.requestTimeout', 'number', h('common.help.requestTimeout')]);
     const outputs: Array<[string, string, string | undefined]> = [];
     const outs = (locale[t] as { help?: { outputs?: Record<string, string> } } | undefined)?.help?.outputs ?? {};
     for (const [k, v] of Object.entries(outs)) outputs.push([`msg.${k}`, k === 'payload' ? 'object' : 'any', v]);
-    if (n.inputs) outputs.push(['msg.vendor', 'object', h('common.help.vendor')]);
+    if (callsVendor) outputs.push(['msg.vendor', 'object', h('common.help.vendor')]);
     const errors = n.inputs ? dl(codes.map((c) => [c, 'code', h(`${t}.help.errors.${c}`) ?? h(`common.errors.${c}`)])) : '';
     out.push(`<script type="text/html" data-help-name="${t}">
 <p>${h(`${t}.help.summary`) ?? ''}</p>
 ${inputs.length ? `<h3>${h('common.help.inputs') ?? 'Inputs'}</h3>\n${dl(inputs)}` : ''}
-<h3>${h('common.help.outputs') ?? 'Outputs'}</h3>
-${dl(outputs)}
+${outputs.length ? `<h3>${h('common.help.outputs') ?? 'Outputs'}</h3>\n${dl(outputs)}` : ''}
 ${errors ? `<h3>${h('common.help.errors') ?? 'Errors'}</h3>\n<p>${h('common.help.errorsIntro') ?? ''}</p>\n${errors}` : ''}
 ${h(`${t}.help.details`) ?? ''}
 </script>`);
