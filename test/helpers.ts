@@ -1,4 +1,6 @@
 /** Shared test utilities: Node-RED test helper set-up, log capture, simulators, waiting. */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../simulators/common';
@@ -92,4 +94,43 @@ export function statuses(node: TestNode): Array<Record<string, unknown>> {
     orig(s);
   };
   return out;
+}
+
+type HttpApp = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+
+/**
+ * node-red-node-test-helper does not serve Node-RED's HTTP node app (RED.httpNode): this wraps a
+ * node set module to note that app when Node-RED loads the set, and serves it on a loopback port
+ * (404 for what no route answers), so `http in` nodes and endpoints can be called over the wire.
+ */
+export class HttpNodeServer {
+  base = '';
+  private app: HttpApp | undefined;
+  private readonly server: http.Server = http.createServer((req: http.IncomingMessage, res: http.ServerResponse) =>
+    this.app
+      ? this.app(req, res, () => {
+          res.writeHead(404);
+          res.end();
+        })
+      : res.end(),
+  );
+
+  /** The module to pass to helper.load() in place of the node set's own. */
+  wrap(set: unknown): (RED: { httpNode: HttpApp }) => void {
+    return (RED) => {
+      this.app = RED.httpNode;
+      (set as (r: { httpNode: HttpApp }) => void)(RED);
+    };
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.base;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
 }

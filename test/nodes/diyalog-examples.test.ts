@@ -5,10 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { collect, helper, nodeSet, root, sim, waitFor } from '../helpers';
+import { HttpNodeServer, collect, helper, nodeSet, root, sim, waitFor } from '../helpers';
 import { DEMO_CREDENTIALS, type DiyalogSimulator } from '../../simulators/diyalog';
 
 const core = [
@@ -20,35 +18,20 @@ const core = [
 ] as unknown[];
 
 type N = Record<string, unknown>;
-type App = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 
 describe('diyalog example flows', function () {
   this.timeout(20000);
   let s: DiyalogSimulator;
-  let server: http.Server;
   let base: string;
-  let app: App | undefined;
-  const set = nodeSet('diyalog') as (RED: { httpNode: App }) => void;
-  const capture = (RED: { httpNode: App }): void => {
-    app = RED.httpNode;
-    set(RED);
-  };
+  const httpNode = new HttpNodeServer();
+  const capture = httpNode.wrap(nodeSet('diyalog'));
 
   before(async () => {
     s = await sim<DiyalogSimulator>('diyalog');
-    server = http.createServer((req, res) =>
-      app
-        ? app(req, res, () => {
-            res.writeHead(404);
-            res.end();
-          })
-        : res.end(),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await httpNode.listen();
   });
   after(async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    await httpNode.close();
     await s.close();
   });
   afterEach(async () => {

@@ -4,14 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { collect, helper, nodeSet, root, sim, waitFor } from '../helpers';
+import { HttpNodeServer, collect, helper, nodeSet, root, sim, waitFor } from '../helpers';
 import { DEFAULT_API_KEY, DEMO_CREDENTIALS, type VirtualQSimulator } from '../../simulators/virtualq';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
-type App = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 
 const DIR = path.join(root, 'examples', 'virtualq');
 const CFG = '9e1a0000000000c0';
@@ -38,32 +35,16 @@ function read(name: string): FlowNode[] {
 describe('virtualQ example flows', function () {
   this.timeout(20000);
   let s: VirtualQSimulator;
-  // The test helper does not serve Node-RED's httpNode app: serve it here for the http-in nodes.
-  let server: http.Server;
   let base: string;
-  let app: App | undefined;
-  const set = nodeSet('virtualq') as (RED: { httpNode: App }) => void;
-  const capture = (RED: { httpNode: App }): void => {
-    app = RED.httpNode;
-    set(RED);
-  };
+  const httpNode = new HttpNodeServer();
+  const capture = httpNode.wrap(nodeSet('virtualq'));
 
   before(async () => {
     s = await sim<VirtualQSimulator>('virtualq');
-    server = http.createServer((req, res) =>
-      app
-        ? app(req, res, () => {
-            res.writeHead(404);
-            res.end();
-          })
-        : res.end(),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await httpNode.listen();
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await httpNode.close();
     await s.close();
   });
   afterEach(async () => {
