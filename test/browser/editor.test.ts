@@ -77,7 +77,8 @@ for (const [label, runtime, screenshots] of [
     });
 
     afterEach(async () => {
-      // A failed test must not leave its dialog open over the next one.
+      // A failed test must not leave a TypedInput menu or its dialog open over the next one.
+      await page?.evaluate(() => document.querySelectorAll<HTMLElement>('.red-ui-typedInput-options').forEach((m) => m.remove()));
       for (const cancel of ['#node-config-dialog-cancel', '#node-dialog-cancel', '#red-ui-clipboard-dialog-cancel']) {
         for (let i = 0; i < 3 && page && (await page.locator(cancel).first().isVisible()); i++) {
           await page.evaluate((sel) => (Array.from(document.querySelectorAll(sel)).pop() as HTMLElement | undefined)?.click(), cancel);
@@ -527,9 +528,17 @@ async function openConfigDialog(page: Page, type: string, id: string): Promise<v
 /** The types a TypedInput offers, read from its menu as the user sees it. */
 async function typesFromMenu(page: Page, name: string): Promise<string[]> {
   const container = page.locator(`#node-input-${name} + .red-ui-typedInput-container`);
-  await container.locator('button.red-ui-typedInput-type-select').click();
   const menu = page.locator('.red-ui-typedInput-options:visible');
-  await menu.waitFor();
+  // On a loaded machine the first click can land before the widget listens: try again.
+  for (let attempt = 1; ; attempt++) {
+    await container.locator('button.red-ui-typedInput-type-select').click();
+    try {
+      await menu.waitFor({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   const values = await menu.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('value') ?? ''));
   // Close it by choosing the type it already has (Escape would close the whole dialog).
   const current = await page.locator(`#node-input-${name}Type`).inputValue();
