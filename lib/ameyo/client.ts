@@ -4,7 +4,7 @@
  * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
  */
 import { CcError, notConfigured, type VendorAnswer } from '../errors';
-import { Transport, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
+import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { classify, isAuthRefusal, readAnswer, type ClickToDialResult } from './parse';
 
@@ -31,7 +31,7 @@ export interface ClickToDialParams {
 
 export interface CallOptions {
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 export interface ClickToDialAnswer {
@@ -154,7 +154,8 @@ export class AmeyoClient {
   /** Maps an HTTP answer to an outcome or a contract error (vendors/ameyo.md 4.4). */
   private answer(op: string, res: HttpResponse, request: { phone: string; userId: string }): ClickToDialAnswer {
     const text = res.text;
-    const vendor = vendorAnswer(res);
+    const body = parseJsonOrText(text, res.headers['content-type']);
+    const vendor = vendorAnswer(res, body);
     const fail = (code: CcError['code'], message: string, detail?: string): CcError =>
       new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
     if (res.status === 401 || res.status === 403)
@@ -166,7 +167,7 @@ export class AmeyoClient {
       throw fail('AUTH_FAILED', 'Ameyo returned no answer; check hash key and requesting host');
     }
     if (!trimmed.startsWith('{')) throw fail('VENDOR_ERROR', `Ameyo answered with something that is not JSON${snippet(text)}`);
-    const answer = readAnswer(text);
+    const answer = readAnswer(text, body);
     if (!answer) throw fail('VENDOR_ERROR', `unrecognised answer${snippet(text)}`);
     if (isAuthRefusal(answer)) {
       const words = answer.reason ?? answer.details ?? '';

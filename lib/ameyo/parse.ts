@@ -22,11 +22,14 @@ export interface AmeyoAnswer {
   details?: string;
 }
 
-/** Strict JSON first; else the patterns of vendors/ameyo.md 4.2 on the raw text. */
-export function readAnswer(text: string): AmeyoAnswer | null {
+/**
+ * Strict JSON first; else the patterns of vendors/ameyo.md 4.2 on the raw text. `parsed` is the
+ * text already parsed as JSON by the caller, when it was (the text is not parsed twice).
+ */
+export function readAnswer(text: string, parsed?: unknown): AmeyoAnswer | null {
   const trimmed = text.trim();
   try {
-    const parsed: unknown = JSON.parse(trimmed);
+    if (parsed === undefined || typeof parsed === 'string') parsed = JSON.parse(trimmed);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       const out: AmeyoAnswer = {};
       for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
@@ -62,8 +65,12 @@ export function readAnswer(text: string): AmeyoAnswer | null {
   return out.result || out.status ? out : null;
 }
 
+const NEEDS_DECODING = /\\|\n|[{[]\s|\s[}\]]/;
+
 /** `\u003d` → `=`, `\"` → `"`, a backslash after the map keys → `=`, line breaks folded. */
 export function decodeReason(reason: string): string {
+  // Most answers read as strict JSON already hold a clean reason: nothing to replace then.
+  if (!NEEDS_DECODING.test(reason)) return reason.trim();
   return reason
     .replace(/\\u003d/gi, '=')
     .replace(/\\"/g, '"')

@@ -5,7 +5,7 @@
  * line feed before the path (the documents disagree); the form that worked is kept.
  */
 import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
+import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { signedHeaders, type SignatureForm } from './hmac';
 import { snippet, VENDOR } from './queue-client';
@@ -34,7 +34,7 @@ export interface NotDeliveredResult {
 
 export interface ApiCallOptions {
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** HMAC failure texts (5.3): all of them mean the credentials or clock are at fault. */

@@ -5,7 +5,7 @@
  * Answers are read tolerantly (the seed's `=` sample) and mapped to the contract's codes.
  */
 import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import { Transport, vendorAnswer, type HttpResponse, type TransportOptions } from '../http';
+import { Transport, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { encodeAttachedData, type AttachedData, type AttachedDataShape } from './attached-data';
 import { TokenCheck } from './inbound';
@@ -41,7 +41,7 @@ export interface DeleteInteractionResult {
 
 export interface CallOptions {
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Wire form of attachedData (default `array`, the seed's form). */
   attachedDataShape?: AttachedDataShape;
 }

@@ -5,7 +5,7 @@
  * through the one classifier (`answer.ts`).
  */
 import { CcError, invalidInput, notConfigured, type VendorAnswer } from '../errors';
-import type { TransportOptions } from '../http';
+import type { CancelSignal, TransportOptions } from '../http';
 import { classify, idFromUri, VENDOR } from './answer';
 import { GwsSession, type GwsSessionOptions, type GwsState, type NotificationListener, type SessionRequest } from './session';
 
@@ -49,7 +49,7 @@ export interface InteractionParams {
 
 export interface CallOptions {
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 export interface GwsResult<T = unknown> {

@@ -15,7 +15,7 @@
  */
 import type { CometD, Message, SubscriptionHandle } from 'cometd';
 import { CcError } from '../errors';
-import { proxyFor, Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions } from '../http';
+import { proxyFor, Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
 import { classify, VENDOR } from './answer';
 import { loadCometd, sessionTransport } from './cometd';
 import { CookieJar } from './cookies';
@@ -61,7 +61,7 @@ export interface SessionRequest {
   query?: HttpRequest['query'];
   body?: unknown;
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   retry?: RetryMode;
 }
 
@@ -155,7 +155,7 @@ export class GwsSession {
   // ---------- HTTP session ----------
 
   /** Opens the HTTP session (`GET /api/v2/me`) unless one is open. */
-  async open(operation = 'session', signal?: AbortSignal): Promise<void> {
+  async open(operation = 'session', signal?: CancelSignal): Promise<void> {
     if (this.established) return;
     await this.refresh(this.generation, operation, signal);
   }
@@ -164,7 +164,7 @@ export class GwsSession {
    * Re-establishes the session unless it already changed since `seenGeneration`; one
    * `GET /api/v2/me` in flight at a time, shared by every caller.
    */
-  private async refresh(seenGeneration: number, operation: string, signal?: AbortSignal): Promise<void> {
+  private async refresh(seenGeneration: number, operation: string, signal?: CancelSignal): Promise<void> {
     if (this.closed) throw new CcError({ code: 'NETWORK', vendor: VENDOR, operation, message: 'the session was closed (node redeployed or stopped)' });
     if (this.establishing) return this.establishing;
     if (this.established && seenGeneration !== this.generation) return;
@@ -172,7 +172,7 @@ export class GwsSession {
     return this.establishing;
   }
 
-  private async establish(operation: string, signal?: AbortSignal): Promise<void> {
+  private async establish(operation: string, signal?: CancelSignal): Promise<void> {
     if (this.current.state === 'idle') this.setState('connecting');
     let res: HttpResponse;
     try {

@@ -11,9 +11,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import * as zlib from 'node:zlib';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { CcError } from '../errors';
+import type { CancelSignal } from './cancel';
 import { proxyFor, type ProxySettings } from './proxy';
 import { redact, safeHeaders } from './redact';
 
@@ -66,7 +68,8 @@ export interface HttpRequest {
   /** Per-request timeout (e.g. `msg.requestTimeout`). */
   timeout?: number;
   retry?: RetryMode;
-  signal?: AbortSignal;
+  /** Cancels the request (an AbortSignal or a `Cancel`): it then fails with NETWORK. */
+  signal?: CancelSignal;
   /** Another base URL for this request (e.g. an alternate host). */
   baseUrl?: string;
   /** Answer the body as a stream (event streams); the timeout then covers the headers only. */
@@ -87,14 +90,16 @@ export class Transport {
   readonly vendor: string;
   private opts: TransportOptions;
   private agents = new Map<string, http.Agent>();
-  private inFlight = new Set<AbortController>();
+  /** Parsed request targets by URL: most nodes call one or a few URLs again and again. */
+  private targets = new Map<string, Target>();
+  private inFlight = new Set<Call>();
   /**
    * Requests holding one of the `maxSockets` slots; the others wait here, in order, as a small
    * record instead of a full client request in the agent's queue (a burst of thousands of
    * messages then costs little memory, and no socket beyond the cap is ever asked for).
    */
   private active = 0;
-  private waiting: Array<{ go(): void }> = [];
+  private waiting: Call[] = [];
   /** Open response streams (event streams): ended by close() too. */
   private streams = new Set<Readable>();
   private closed = false;
@@ -146,27 +151,35 @@ export class Transport {
   private async once(req: HttpRequest): Promise<HttpResponse> {
     if (this.closed) throw this.error(req, 'NETWORK', 'the connection was closed (node redeployed or stopped)');
     const url = this.urlFor(req);
-    const target = new URL(url);
+    const target = this.targetFor(url);
     const agent = this.agentFor(target);
-    const ctrl = new AbortController();
+    const call = new Call();
     const timeoutMs = req.timeout ?? this.opts.timeout;
-    let timedOut = false;
-    const timer = timeoutMs > 0 ? setTimeout(() => ((timedOut = true), ctrl.abort()), timeoutMs) : undefined;
-    const onOuterAbort = (): void => ctrl.abort();
-    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    this.inFlight.add(ctrl);
+    const timer = timeoutMs > 0 ? setTimeout(abortCall, timeoutMs, call, 'timeout') : undefined;
+    const outer = req.signal;
+    let onOuterAbort: (() => void) | undefined;
+    if (outer) {
+      if (outer.aborted) call.abort('cancel');
+      else {
+        onOuterAbort = (): void => call.abort('cancel');
+        outer.addEventListener('abort', onOuterAbort, { once: true });
+      }
+    }
+    this.inFlight.add(call);
     // Event streams stay open for long: they go straight to the agent (which caps them too).
     let slot = false;
     try {
       if (!req.stream) {
-        const queued = this.acquire(ctrl.signal);
-        if (queued) await queued;
+        if (!this.acquire()) await this.queue(call);
         slot = true;
       }
-      const res = await send(target, req, agent, ctrl.signal);
+      if (call.why) throw new Error('aborted before sending');
+      const res = await send(target, req, agent, call);
       const headers: Record<string, string> = {};
       let setCookie: string[] = [];
-      for (const [k, v] of Object.entries(res.headers)) {
+      const raw = res.headers;
+      for (const k in raw) {
+        const v = raw[k];
         if (v === undefined || v === null) continue;
         if (k === 'set-cookie') setCookie = Array.isArray(v) ? v.map(String) : [String(v)];
         headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
@@ -176,15 +189,15 @@ export class Transport {
         if (timer) clearTimeout(timer);
         this.streams.add(stream);
         stream.once('close', () => this.streams.delete(stream));
-        return withUrl({ status: res.status, headers, setCookie, text: '', stream }, () => this.redact(url));
+        return new Answer(res.status, headers, setCookie, '', url, this, stream);
       }
-      return withUrl({ status: res.status, headers, setCookie, text: await readText(res.body) }, () => this.redact(url));
+      return new Answer(res.status, headers, setCookie, await readText(res.body), url, this);
     } catch (err) {
-      if (timedOut) {
+      if (call.why === 'timeout') {
         throw this.error(req, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
       }
       if (this.closed) throw this.error(req, 'NETWORK', 'the connection was closed (node redeployed or stopped)');
-      if (req.signal?.aborted) throw this.error(req, 'NETWORK', 'the request was cancelled');
+      if (call.why === 'cancel') throw this.error(req, 'NETWORK', 'the request was cancelled');
       const e = err as { code?: string; message?: string };
       const code = e.code ?? '';
       const text = this.redact(`${code ? code + ': ' : ''}${e.message ?? 'request failed'}`);
@@ -192,39 +205,41 @@ export class Transport {
     } finally {
       if (slot) this.release();
       if (timer && !req.stream) clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onOuterAbort);
-      this.inFlight.delete(ctrl);
+      if (onOuterAbort) outer?.removeEventListener('abort', onOuterAbort);
+      call.out = undefined;
+      this.inFlight.delete(call);
     }
   }
 
-  /** Takes a slot at once (undefined) or queues for one; an abort (timeout, close, cancel) leaves the queue. */
-  private acquire(signal: AbortSignal): Promise<void> | undefined {
+  /** Takes one of the `maxSockets` slots if one is free. */
+  private acquire(): boolean {
     if (this.active < (this.opts.maxSockets ?? 64)) {
       this.active++;
-      return undefined;
+      return true;
     }
+    return false;
+  }
+
+  /** Waits, in order, for a slot; an abort (timeout, close, cancel) leaves the queue. */
+  private queue(call: Call): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const entry = {
-        go: (): void => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(entry);
+      call.go = resolve;
+      call.stop = (err: Error): void => {
+        const i = this.waiting.indexOf(call);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(new Error('aborted while waiting for a connection'));
+        reject(err);
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(entry);
+      this.waiting.push(call);
     });
   }
 
   /** Hands the slot to the next waiting request, or frees it. */
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next.go();
-    else this.active--;
+    if (next) {
+      next.stop = undefined;
+      next.go?.();
+    } else this.active--;
   }
 
   private error(req: HttpRequest, code: 'TIMEOUT' | 'NETWORK', message: string, cause?: string): CcError {
@@ -246,18 +261,30 @@ export class Transport {
     return url;
   }
 
-  private agentFor(target: URL): http.Agent {
+  private targetFor(url: string): Target {
+    let t = this.targets.get(url);
+    if (t) return t;
+    const parsed = new URL(url);
+    const options = urlToHttpOptions(parsed);
+    t = { url: parsed, origin: parsed.origin, https: parsed.protocol === 'https:', hostname: options.hostname, port: options.port, path: options.path, auth: options.auth };
+    // Many distinct URLs (an id in the path): start over rather than grow without bound.
+    if (this.targets.size >= 256) this.targets.clear();
+    this.targets.set(url, t);
+    return t;
+  }
+
+  private agentFor(target: Target): http.Agent {
     const key = target.origin;
     let agent = this.agents.get(key);
     if (agent) return agent;
     const maxSockets = this.opts.maxSockets ?? 64;
     const common = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
     const tls = this.opts.tls ?? {};
-    const proxy = proxyFor(target, this.opts.proxy);
+    const proxy = proxyFor(target.url, this.opts.proxy);
     if (proxy) {
-      agent = target.protocol === 'https:' ? new HttpsProxyAgent({ ...common, ...tls, proxy }) : new HttpProxyAgent({ ...common, proxy });
+      agent = target.https ? new HttpsProxyAgent({ ...common, ...tls, proxy }) : new HttpProxyAgent({ ...common, proxy });
     } else {
-      agent = target.protocol === 'https:' ? new https.Agent({ ...common, ...tls }) : new http.Agent(common);
+      agent = target.https ? new https.Agent({ ...common, ...tls }) : new http.Agent(common);
     }
     this.agents.set(key, agent);
     return agent;
@@ -278,7 +305,7 @@ export class Transport {
     return fromHeader > max ? undefined : Math.max(wait, fromHeader);
   }
 
-  private sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  private sleep(ms: number, signal?: CancelSignal): Promise<void> {
     return new Promise<void>((resolve) => {
       const t = setTimeout(done, ms);
       function done(): void {
@@ -293,7 +320,7 @@ export class Transport {
   /** Aborts what is in flight and closes every socket; later requests fail with NETWORK. */
   close(): void {
     this.closed = true;
-    for (const c of this.inFlight) c.abort();
+    for (const c of this.inFlight) c.abort('close');
     this.inFlight.clear();
     for (const st of this.streams) st.destroy();
     this.streams.clear();
@@ -304,10 +331,54 @@ export class Transport {
 
 const USER_AGENT = 'node-red-contact-center';
 
-/** `url` redacted when someone reads it (rarely: error texts), not for every answer. */
-function withUrl(res: Omit<HttpResponse, 'url'>, url: () => string): HttpResponse {
-  let redacted: string | undefined;
-  return Object.defineProperty(res, 'url', { enumerable: true, get: () => (redacted ??= url()) }) as HttpResponse;
+interface Target {
+  url: URL;
+  origin: string;
+  https: boolean;
+  hostname: string | undefined | null;
+  port: string | number | undefined | null;
+  path: string | undefined | null;
+  auth: string | undefined | null;
+}
+
+/** One request in flight: what ends it early (timeout, cancel, close) and how. */
+class Call {
+  why: 'timeout' | 'cancel' | 'close' | undefined;
+  /** The request on the wire, once sent. */
+  out: http.ClientRequest | undefined;
+  /** Set while waiting for a slot. */
+  go: (() => void) | undefined;
+  stop: ((err: Error) => void) | undefined;
+
+  abort(why: 'timeout' | 'cancel' | 'close'): void {
+    if (this.why) return;
+    this.why = why;
+    const err = new Error(`request ended (${why})`);
+    if (this.out) this.out.destroy(err);
+    if (this.stop) this.stop(err);
+  }
+}
+
+function abortCall(call: Call, why: 'timeout'): void {
+  call.abort(why);
+}
+
+/** An answer; its `url` is redacted when someone reads it (rarely: error texts), not for every answer. */
+class Answer implements HttpResponse {
+  private redacted: string | undefined;
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly setCookie: string[],
+    readonly text: string,
+    private readonly rawUrl: string,
+    private readonly transport: Transport,
+    readonly stream?: Readable,
+  ) {}
+
+  get url(): string {
+    return (this.redacted ??= this.transport.redact(this.rawUrl));
+  }
 }
 
 /**
@@ -315,31 +386,47 @@ function withUrl(res: Omit<HttpResponse, 'url'>, url: () => string): HttpRespons
  * headers axios sent by default, no redirects followed, gzip/deflate/br answers decoded, and
  * the body left to the caller (read as text or handed on as a stream).
  */
-function send(
-  target: URL,
-  req: HttpRequest,
-  agent: http.Agent,
-  signal: AbortSignal,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Readable }> {
+function send(target: Target, req: HttpRequest, agent: http.Agent, call: Call): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Readable }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
-    const given = new Set<string>();
-    for (const [k, v] of Object.entries(req.headers ?? {})) {
-      if (v === undefined || v === null) continue;
-      headers[k] = v;
-      given.add(k.toLowerCase());
+    let accept = false;
+    let userAgent = false;
+    let encoding = false;
+    let contentType = false;
+    const given = req.headers;
+    if (given) {
+      for (const k in given) {
+        const v = given[k];
+        if (v === undefined || v === null) continue;
+        headers[k] = v;
+        switch (k.toLowerCase()) {
+          case 'accept':
+            accept = true;
+            break;
+          case 'user-agent':
+            userAgent = true;
+            break;
+          case 'accept-encoding':
+            encoding = true;
+            break;
+          case 'content-type':
+            contentType = true;
+            break;
+        }
+      }
     }
-    if (!given.has('accept')) headers.Accept = 'application/json, text/plain, */*';
-    if (!given.has('user-agent')) headers['User-Agent'] = USER_AGENT;
-    if (!given.has('accept-encoding')) headers['Accept-Encoding'] = 'gzip, deflate, br';
+    if (!accept) headers.Accept = 'application/json, text/plain, */*';
+    if (!userAgent) headers['User-Agent'] = USER_AGENT;
+    if (!encoding) headers['Accept-Encoding'] = 'gzip, deflate, br';
     // A string body stays a string: Node then writes head and body as one chunk.
     const body = req.body;
     if (body !== undefined) {
-      if (!given.has('content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      if (!contentType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
       headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
     }
-    const lib = target.protocol === 'https:' ? https : http;
-    const out = lib.request(target, { method: req.method, headers, agent, signal }, (res) => {
+    const options: http.RequestOptions = { hostname: target.hostname, port: target.port, path: target.path, method: req.method, headers, agent };
+    if (target.auth) options.auth = target.auth;
+    const out = (target.https ? https : http).request(options, (res) => {
       const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
       const empty = res.statusCode === 204 || res.statusCode === 304;
       let decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined;
@@ -354,6 +441,7 @@ function send(
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decoder ?? res });
     });
     out.on('error', reject);
+    call.out = out;
     out.end(body);
   });
 }
@@ -362,6 +450,10 @@ function readText(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     let ended = false;
+    if (body.destroyed) {
+      reject(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+      return;
+    }
     body.setEncoding('utf8');
     body.on('data', (chunk: string) => (text += chunk));
     body.once('end', () => {

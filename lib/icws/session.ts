@@ -17,7 +17,7 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { CcError, type ErrorCode } from '../errors';
-import { Transport, parseJsonOrText, type HttpResponse, type TransportOptions } from '../http';
+import { Transport, parseJsonOrText, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { VENDOR, errorBody, icwsError } from './answer';
 import { CookieJar } from './cookies';
 import { T, applyDataPop, isMessage, logoutGrant, type KnownCall } from './messages';
@@ -63,7 +63,7 @@ export interface IcwsSessionOptions {
 
 export interface RequestOptions {
   timeout?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** What the agent did that a new session must redo (restoreDialer). */

@@ -43,8 +43,16 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** `virtualq-line-state`, `virtualq_line_state` and `virtualqLineState` → `virtualqLineState`. */
 export function camelKey(key: string): string {
-  return key.replace(/[-_]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
+  let camel = camelKeys.get(key);
+  if (camel === undefined) {
+    camel = key.includes('-') || key.includes('_') ? key.replace(/[-_]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase()) : key;
+    // The API's attribute names repeat in every answer; a bound keeps odd keys from growing it.
+    if (camelKeys.size < 4096) camelKeys.set(key, camel);
+  }
+  return camel;
 }
+
+const camelKeys = new Map<string, string>();
 
 /** JSON:API ids are strings, the SDK reads integers: all digits → number, else the string. */
 export function idValue(v: Json | undefined): number | string | null {
@@ -59,7 +67,8 @@ export function camelise(v: Json): Json {
   if (Array.isArray(v)) return v.map(camelise);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
-  for (const [k, val] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
+    const val = v[k];
     const key = camelKey(k);
     if (key === 'properties') out[key] = val;
     else if (key === 'id') out[key] = idValue(val);

@@ -4,6 +4,7 @@
  * A node is a short declaration: its spec (parameter table) and its client call.
  */
 import { CcError, ERROR_CODES, invalidInput, notConfigured, type VendorAnswer } from '../../lib/errors';
+import { Cancel, type CancelSignal } from '../../lib/http/cancel';
 import type { ConfigHandle } from './config';
 import type { DoneFn, Node, NodeDef, NodeMessage, RED, SendFn } from './red';
 import { appliesTo, defaultWiring, type NodeSpec, type ParamSpec } from './spec';
@@ -17,7 +18,8 @@ export interface OperationContext<C> {
   client: C;
   /** `msg.requestTimeout` when set. */
   timeout?: number;
-  signal: AbortSignal;
+  /** Cancelled when the node closes (redeploy, stop) with the msg still in flight. */
+  signal: CancelSignal;
   def: NodeDef;
 }
 
@@ -124,7 +126,7 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
       resolvers.set(p.name, makeResolver(RED, spec.vendor, p.name, value, type));
     }
     const handle = spec.config ? (RED.nodes.getNode(String(def.config ?? '')) as unknown as ConfigHandle<C> | null) : null;
-    const controllers = new Set<AbortController>();
+    const controllers = new Set<Cancel>();
     const unsubscribe = handle?.register(node, (session) => {
       state.session = session;
       showStatus(node, state);
@@ -132,7 +134,7 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
       let operation = fixedOperation ?? '';
-      const ctrl = new AbortController();
+      const ctrl = new Cancel();
       const fail = (err: unknown): void => {
         const e = asCcError(err, spec.vendor, operation || spec.type);
         if (e.answer) msg.vendor = e.answer;
@@ -156,13 +158,20 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
       state.inFlight++;
       showStatus(node, state);
       controllers.add(ctrl);
-      resolveParams(spec.vendor, spec.params, resolvers, node, msg, operation)
-        .then((params) => {
-          const t = msg.requestTimeout;
-          const timeout = typeof t === 'number' && t > 0 ? t : typeof t === 'string' && Number(t) > 0 ? Number(t) : undefined;
-          return run({ node, msg, operation, params, client: handle ? handle.client() : (undefined as C), timeout, signal: ctrl.signal, def });
-        })
-        .then(
+      const start = (params: Record<string, unknown>): Promise<OperationResult> => {
+        const t = msg.requestTimeout;
+        const timeout = typeof t === 'number' && t > 0 ? t : typeof t === 'string' && Number(t) > 0 ? Number(t) : undefined;
+        return run({ node, msg, operation, params, client: handle ? handle.client() : (undefined as C), timeout, signal: ctrl.signal, def });
+      };
+      let pending: Promise<OperationResult>;
+      try {
+        // Most parameters resolve at once (msg, str, num…): no extra promise hop for them.
+        const params = resolveParams(spec.vendor, spec.params, resolvers, node, msg, operation);
+        pending = params instanceof Promise ? params.then(start) : start(params);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
           (result) => {
             controllers.delete(ctrl);
             state.inFlight--;
@@ -193,27 +202,56 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
   RED.nodes.registerType(spec.type, OperationNode);
 }
 
-async function resolveParams(
+/** The parameters of one msg: at once when every resolver answers at once, else a promise. */
+function resolveParams(
   vendor: string,
   params: ParamSpec[],
   resolvers: Map<string, Resolver>,
   node: Node,
   msg: NodeMessage,
   operation: string,
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const p of params) {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (!appliesTo(p.operations, operation)) continue;
+    const r = resolvers.get(p.name);
+    if (!r) continue;
+    const v = r(node, msg);
+    if (v instanceof Promise) return v.then((value) => (keep(vendor, operation, p, value, out), resolveRest(vendor, params, i + 1, resolvers, node, msg, operation, out)));
+    keep(vendor, operation, p, v, out);
+  }
+  return out;
+}
+
+async function resolveRest(
+  vendor: string,
+  params: ParamSpec[],
+  from: number,
+  resolvers: Map<string, Resolver>,
+  node: Node,
+  msg: NodeMessage,
+  operation: string,
+  out: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  for (let i = from; i < params.length; i++) {
+    const p = params[i];
     if (!appliesTo(p.operations, operation)) continue;
     const r = resolvers.get(p.name);
     if (!r) continue;
     let v = r(node, msg);
     if (v instanceof Promise) v = await v;
-    if (isEmpty(v)) continue;
-    // A lone surrogate cannot be encoded as UTF-8 (URLs, headers): refuse it before any request.
-    if (hasLoneSurrogate(v, 0)) throw invalidInput(vendor, operation || 'input', p.name, 'is not valid Unicode text (it holds a lone surrogate)');
-    out[p.name] = v;
+    keep(vendor, operation, p, v, out);
   }
   return out;
+}
+
+/** Adds one resolved value; empty ones are left out, a lone surrogate is refused before any request. */
+function keep(vendor: string, operation: string, p: ParamSpec, v: unknown, out: Record<string, unknown>): void {
+  if (isEmpty(v)) return;
+  // A lone surrogate cannot be encoded as UTF-8 (URLs, headers): refuse it before any request.
+  if (hasLoneSurrogate(v, 0)) throw invalidInput(vendor, operation || 'input', p.name, 'is not valid Unicode text (it holds a lone surrogate)');
+  out[p.name] = v;
 }
 
 function hasLoneSurrogate(v: unknown, depth: number): boolean {
