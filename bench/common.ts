@@ -30,6 +30,8 @@ export interface Figure {
   errors: number;
   messages: number;
   note?: string;
+  /** Events by short polling: the protocol's wait between polls, which bounds the end-to-end latency. */
+  pollIntervalMs?: number;
 }
 
 export interface Target {

@@ -72,7 +72,12 @@ async function main(): Promise<void> {
     publisher = { push: (seq, sentAt) => publish(gwsUser, '/v2/me/interactions', { messageType: 'BenchMessage', seq, sentAt }) };
   } else if (vendor === 'icws' && handles.push) {
     const push = handles.push.bind(sim);
-    publisher = { push: (seq, sentAt) => push({ __type: 'urn:inin.com:dialer:breakStatusMessage', seq, sentAt }) };
+    // `servedAt` is read when the simulator writes the message out (an SSE event at once, a poll
+    // answer when the client next polls): the part of the latency that is the package's own.
+    publisher = {
+      push: (seq, sentAt) =>
+        push(Object.defineProperty({ __type: 'urn:inin.com:dialer:breakStatusMessage', seq, sentAt }, 'servedAt', { enumerable: true, get: now })),
+    };
   }
   sim.server.onControl('bench-publish', (b) => {
     const { count, rate } = b as { count: number; rate: number };

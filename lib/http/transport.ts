@@ -266,7 +266,15 @@ export class Transport {
     if (t) return t;
     const parsed = new URL(url);
     const options = urlToHttpOptions(parsed);
-    t = { url: parsed, origin: parsed.origin, https: parsed.protocol === 'https:', hostname: options.hostname, port: options.port, path: options.path, auth: options.auth };
+    t = {
+      url: parsed,
+      origin: parsed.origin,
+      https: parsed.protocol === 'https:',
+      hostname: options.hostname,
+      port: options.port,
+      path: options.path,
+      auth: options.auth,
+    };
     // Many distinct URLs (an id in the path): start over rather than grow without bound.
     if (this.targets.size >= 256) this.targets.clear();
     this.targets.set(url, t);

@@ -8,7 +8,16 @@
  */
 import * as http from 'node:http';
 import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, vendorAnswer, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
+import {
+  Transport,
+  parseJsonOrText,
+  vendorAnswer,
+  type HttpRequest,
+  type HttpResponse,
+  type RetryMode,
+  type TransportOptions,
+  type CancelSignal,
+} from '../http';
 import { asResource, isObject, toCaller, toPlain, type Caller, type Json, type JsonObject, type Normalised, type Resource } from './normalise';
 import { checkParams, e164, idNumber, optionalWhole, schemas, VENDOR, wholeNumber } from './schemas';
 

@@ -172,23 +172,23 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
         pending = Promise.reject(err);
       }
       pending.then(
-          (result) => {
-            controllers.delete(ctrl);
-            state.inFlight--;
-            state.failure = undefined;
-            msg.payload = result.payload;
-            if (result.vendor) msg.vendor = result.vendor;
-            if (result.fields) Object.assign(msg, result.fields);
-            showStatus(node, state);
-            send(msg);
-            done();
-          },
-          (err: unknown) => {
-            controllers.delete(ctrl);
-            state.inFlight--;
-            fail(err);
-          },
-        );
+        (result) => {
+          controllers.delete(ctrl);
+          state.inFlight--;
+          state.failure = undefined;
+          msg.payload = result.payload;
+          if (result.vendor) msg.vendor = result.vendor;
+          if (result.fields) Object.assign(msg, result.fields);
+          showStatus(node, state);
+          send(msg);
+          done();
+        },
+        (err: unknown) => {
+          controllers.delete(ctrl);
+          state.inFlight--;
+          fail(err);
+        },
+      );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -218,7 +218,8 @@ function resolveParams(
     const r = resolvers.get(p.name);
     if (!r) continue;
     const v = r(node, msg);
-    if (v instanceof Promise) return v.then((value) => (keep(vendor, operation, p, value, out), resolveRest(vendor, params, i + 1, resolvers, node, msg, operation, out)));
+    if (v instanceof Promise)
+      return v.then((value) => (keep(vendor, operation, p, value, out), resolveRest(vendor, params, i + 1, resolvers, node, msg, operation, out)));
     keep(vendor, operation, p, v, out);
   }
   return out;

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CcError } from '../../lib/errors';
-import { Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
+import { Cancel, Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
 import { SimServer, sendJson } from '../../simulators/common';
 
 function echo(): SimServer {
@@ -121,6 +121,87 @@ describe('transport', function () {
     assert.ok(most <= 3 && most >= 2, `most concurrent: ${most}`);
     capped.close();
     await slow.close();
+  });
+
+  it('cancels a request on the wire (Cancel or AbortSignal): NETWORK, the connection is cut, the next request is served', async () => {
+    let cut = 0;
+    const held = new SimServer('held', (req, res) => {
+      if (req.path === '/fast') return sendJson(res, 200, { ok: true });
+      res.once('close', () => res.writableEnded || cut++);
+    });
+    await held.listen();
+    const c = new Transport({ vendor: 'Test', baseUrl: held.url, timeout: 5000, maxSockets: 1 });
+    try {
+      for (const make of [() => new Cancel(), () => new AbortController()]) {
+        const ctl = make();
+        const pending = c.request({ operation: 'op', method: 'POST', path: '/hold', body: 'x', signal: ctl.signal });
+        await new Promise((r) => setTimeout(r, 50));
+        ctl.abort();
+        await assert.rejects(pending, (e: CcError) => e.code === 'NETWORK' && /cancelled/.test(e.message));
+        // The one slot is free again: a later request gets through at once.
+        assert.equal((await c.request({ operation: 'op', method: 'GET', path: '/fast' })).status, 200);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(cut, 2);
+      // Cancelled before it starts: nothing is sent.
+      const before = held.requests.length;
+      const done = new Cancel();
+      done.abort();
+      await assert.rejects(c.request({ operation: 'op', method: 'GET', path: '/fast', signal: done.signal }), (e: CcError) => e.code === 'NETWORK');
+      assert.equal(held.requests.length, before);
+    } finally {
+      c.close();
+      await held.close();
+    }
+  });
+
+  it('lets a request waiting for a socket leave the queue on timeout or cancel, in order for the rest', async () => {
+    const slow = new SimServer('slow', async (req, res) => {
+      await new Promise((r) => setTimeout(r, 150));
+      sendJson(res, 200, { path: req.path });
+    });
+    await slow.listen();
+    const c = new Transport({ vendor: 'Test', baseUrl: slow.url, timeout: 5000, maxSockets: 1 });
+    try {
+      const first = c.request({ operation: 'op', method: 'GET', path: '/1' });
+      const timedOut = c.request({ operation: 'op', method: 'GET', path: '/2', timeout: 50 });
+      const cancel = new Cancel();
+      const cancelled = c.request({ operation: 'op', method: 'GET', path: '/3', signal: cancel.signal });
+      const last = c.request({ operation: 'op', method: 'GET', path: '/4' });
+      setTimeout(() => cancel.abort(), 20);
+      await Promise.all([
+        assert.rejects(timedOut, (e: CcError) => e.code === 'TIMEOUT'),
+        assert.rejects(cancelled, (e: CcError) => e.code === 'NETWORK' && /cancelled/.test(e.message)),
+      ]);
+      assert.equal((await first).status, 200);
+      assert.equal((await last).status, 200);
+      // Only the two that held the slot reached the server, one after the other.
+      assert.deepEqual(
+        slow.requests.map((r) => r.path),
+        ['/1', '/4'],
+      );
+      assert.equal(c.pending, 0);
+    } finally {
+      c.close();
+      await slow.close();
+    }
+  });
+
+  it('Cancel: listeners run once, removed ones not, late ones never', () => {
+    const c = new Cancel();
+    const calls: string[] = [];
+    const a = (): void => void calls.push('a');
+    const b = (): void => void calls.push('b');
+    c.addEventListener('abort', a);
+    c.addEventListener('abort', b);
+    c.removeEventListener('abort', b);
+    assert.equal(c.aborted, false);
+    c.abort();
+    c.abort();
+    c.addEventListener('abort', b);
+    assert.equal(c.aborted, true);
+    assert.deepEqual(calls, ['a']);
+    assert.equal(c.signal, c);
   });
 
   it('fails requests after close() with NETWORK and leaves no socket', async () => {
