@@ -167,8 +167,10 @@ ${memText}
 ## Where the time goes
 
 \`node --cpu-prof --cpu-prof-dir=.cache/prof dist/bench/profile.js <ameyo|virtualq|gws> [messages] [concurrency]\`
-drives one node in-process; \`node dist/bench/profile.js --summary <file>.cpuprofile\` prints self time by package and
-function. What it showed, and what was done in the shared layers:
+drives one node in-process; \`node dist/bench/profile.js --summary <file>.cpuprofile\` prints self and inclusive time
+by function and self time by package, from the first message on; \`--folded <file>.cpuprofile\` writes folded stacks
+for a flame graph (flamegraph.pl, speedscope; the .cpuprofile itself opens in Chrome DevTools). What it showed, and
+what was done in the shared layers:
 
 - **axios** took about a fifth of the Node-RED process's CPU per outbound message (config merging, header
   normalisation, interceptors). The transport (lib/http/transport.ts) now sends with Node's own http client: the

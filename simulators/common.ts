@@ -7,6 +7,7 @@
  * `lib/` or `nodes/`. Each one is written from shared/vendors/*.md and the seeds alone.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
@@ -275,4 +276,52 @@ export interface Simulator {
   url: string;
   server: SimServer;
   close(): Promise<void>;
+}
+
+export interface Exchange {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+  ms: number;
+}
+
+/**
+ * One plain HTTP(S) exchange, for the drivers and the tests that play a vendor's client: the
+ * body, its length and the headers go out as given (a content-length is added unless given).
+ */
+export function exchange(
+  url: string | URL,
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: http.Agent | false; timeoutMs?: number } = {},
+): Promise<Exchange> {
+  const started = Date.now();
+  const target = typeof url === 'string' ? new URL(url) : url;
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['content-length'] = String(Buffer.byteLength(opts.body));
+  return new Promise((resolve, reject) => {
+    const mod = target.protocol === 'https:' ? https : http;
+    const req = mod.request(target, { method: opts.method ?? 'GET', headers, agent: opts.agent ?? false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: Date.now() - started });
+      });
+      res.on('error', reject);
+    });
+    if (opts.timeoutMs) {
+      const ms = opts.timeoutMs;
+      req.setTimeout(ms, () => req.destroy(new Error(`no answer within ${ms} ms`)));
+    }
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }

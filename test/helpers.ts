@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import type { Simulator } from '../simulators/common';
+import { exchange, type Exchange, type Simulator } from '../simulators/common';
 import { startSimulator } from '../simulators/registry';
 
 helper.init(require.resolve('node-red'));
@@ -133,4 +133,14 @@ export class HttpNodeServer {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+export type RawAnswer = Exchange;
+
+/**
+ * One HTTP exchange on a fresh connection (no agent). Not fetch: the tests send bodies, lengths
+ * and headers that fetch would refuse or rewrite. A content-length is added unless given.
+ */
+export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
+  return exchange(url, opts);
 }

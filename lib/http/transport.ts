@@ -170,6 +170,7 @@ export class Transport {
     let slot = false;
     try {
       if (!req.stream) {
+        if (call.why) throw new Error('aborted before sending');
         if (!this.acquire()) await this.queue(call);
         slot = true;
       }

@@ -12,6 +12,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { exchange } from '../common';
 
 export type AttachedDataShape = 'array' | 'object';
 
@@ -91,31 +92,10 @@ export class DiyalogDriver {
     this.httpsAgent.destroy();
   }
 
-  private send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs = 30000): Promise<DriveResult> {
-    const started = Date.now();
-    const secure = url.protocol === 'https:';
-    const mod = secure ? https : http;
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent: secure ? this.httpsAgent : this.httpAgent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json, ms: Date.now() - started });
-        });
-        res.on('error', reject);
-      });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+  private async send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs = 30000): Promise<DriveResult> {
+    const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
+    const r = await exchange(url, { method, headers, body, agent, timeoutMs });
+    return { status: r.status, headers: r.headers, body: r.text, json: r.json, ms: r.ms };
   }
 }
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { catchNode, collect, helper, onTab, LogCapture, nodeSet, sim, statuses, waitFor } from '../helpers';
+import { catchNode, collect, helper, onTab, LogCapture, nodeSet, rawRequest, sim, statuses, waitFor, type RawAnswer } from '../helpers';
 import type { DiyalogSimulator } from '../../simulators/diyalog';
 
 const TOKEN = 'in-TOKEN-5b1e77c2';
@@ -14,12 +14,7 @@ const ROOT = '/api';
 
 type App = (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
+type Answer = RawAnswer;
 
 describe('diyalog-interaction-in / -response nodes', function () {
   this.timeout(15000);
@@ -36,26 +31,7 @@ describe('diyalog-interaction-in / -response nodes', function () {
   };
 
   function request(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const h = { ...headers };
-      if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
-      const req = http.request(base + path, { method, headers: h, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    return rawRequest(base + path, { method, headers, body });
   }
 
   before(async () => {

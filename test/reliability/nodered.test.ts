@@ -16,7 +16,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -24,9 +23,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import type { ConfigSpec } from '../../nodes/shared/spec';
 import type { Simulator } from '../../simulators/common';
-import { root, sleep } from '../helpers';
-import { spawn } from 'node:child_process';
-import { ROOT, freePort, makeUserDir, nodeRed4, nodeRed5, pack, type Runtime, type RunningNodeRed } from '../support/nodered';
+import { rawRequest, root, sleep, type RawAnswer } from '../helpers';
+import { ROOT, freePort, makeUserDir, nodeRed4, nodeRed5, pack, startNodeRed, type Runtime, type RunningNodeRed } from '../support/nodered';
 import { ALL_SECRETS, PROFILES, type Profile } from './profiles';
 import { FUZZ_RUNS, N, SOAK, record, registeredSets, writeReport, type Tally } from './support';
 
@@ -63,81 +61,11 @@ const DRIVER_JS = `module.exports = function (RED) {
 };
 `;
 
-interface Answer {
-  status: number;
-  text: string;
-  json: unknown;
-}
+const request = rawRequest;
 
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...(opts.headers ?? {}) };
-    if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
-      headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = http.request(url, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-/**
- * Starts Node-RED as test/support/nodered.ts does, waiting on `/auth/login` (answered without a
- * token) since with adminAuth `/settings` needs one.
- */
-async function startWithAdminAuth(rt: Runtime, userDir: string, port: number): Promise<RunningNodeRed> {
-  let out = '';
-  const proc = spawn(rt.node, ['--expose-gc', rt.redJs, '--userDir', userDir, '--port', String(port), '--settings', path.join(userDir, 'settings.js')], {
-    cwd: userDir,
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 60000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`Node-RED exited (${proc.exitCode}):\n${out}`);
-    const ok = await request(url + '/auth/login').then(
-      (a) => a.status === 200,
-      () => false,
-    );
-    if (ok && /Started flows/.test(out)) break;
-    if (Date.now() > end) {
-      proc.kill('SIGKILL');
-      throw new Error(`Node-RED did not start:\n${out}`);
-    }
-    await sleep(200);
-  }
-  return {
-    url,
-    port,
-    proc,
-    output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        const t = setTimeout(() => proc.kill('SIGKILL'), 15000);
-        proc.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        proc.kill('SIGINT');
-      }),
-  };
+/** Node-RED with `--expose-gc`, ready when `/auth/login` answers (with adminAuth `/settings` needs a token). */
+function startWithAdminAuth(rt: Runtime, userDir: string, port: number): Promise<RunningNodeRed> {
+  return startNodeRed(rt, userDir, port, {}, 60000, { nodeArgs: ['--expose-gc'], readyPath: '/auth/login' });
 }
 
 /** VmRSS of a process in bytes (Linux). */
@@ -421,7 +349,7 @@ for (const [label, runtime] of RUNTIMES)
     describe('the Diyalog inbound endpoint', function () {
       const url = (p = '/CreateInteraction'): string => `${(nr as RunningNodeRed).url}${DLG_PATH}${p}`;
       const token = (): string => PROFILES.diyalog.secrets[0];
-      const envelopeOk = (a: Answer): void => {
+      const envelopeOk = (a: RawAnswer): void => {
         const j = a.json as { success?: unknown; errorMessage?: unknown; result?: unknown } | undefined;
         assert.ok(
           j && j.success === false && typeof j.errorMessage === 'string' && j.result === null,
@@ -539,10 +467,12 @@ for (const [label, runtime] of RUNTIMES)
         const wrong: string[] = [];
         for (const [what, body, statuses] of cases) {
           const a = await request(url(), { method: 'POST', headers: { 'content-type': 'application/json', 'auth-token': token() }, body }).catch(
-            (e: Error) => ({
+            (e: Error): RawAnswer => ({
               status: 0,
+              headers: {},
               text: e.message,
               json: undefined,
+              ms: 0,
             }),
           );
           t.sent++;

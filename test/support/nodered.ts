@@ -87,9 +87,24 @@ export interface RunningNodeRed {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(rt: Runtime, userDir: string, port: number, env: Record<string, string> = {}, timeoutMs = 60000): Promise<RunningNodeRed> {
+export interface StartOptions {
+  /** Flags for node itself before Node-RED's script (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
+  /** The path polled until it answers 200 (default `/settings`; with adminAuth `/auth/login`). */
+  readyPath?: string;
+}
+
+export async function startNodeRed(
+  rt: Runtime,
+  userDir: string,
+  port: number,
+  env: Record<string, string> = {},
+  timeoutMs = 60000,
+  opts: StartOptions = {},
+): Promise<RunningNodeRed> {
   let out = '';
-  const proc = spawn(rt.node, [rt.redJs, '--userDir', userDir, '--port', String(port), '--settings', path.join(userDir, 'settings.js')], {
+  const args = [...(opts.nodeArgs ?? []), rt.redJs, '--userDir', userDir, '--port', String(port), '--settings', path.join(userDir, 'settings.js')];
+  const proc = spawn(rt.node, args, {
     cwd: userDir,
     env: { ...process.env, ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +116,7 @@ export async function startNodeRed(rt: Runtime, userDir: string, port: number, e
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`Node-RED exited (${proc.exitCode}):\n${out}`);
     try {
-      const r = await fetch(url + '/settings');
+      const r = await fetch(url + (opts.readyPath ?? '/settings'));
       if (r.ok && /Started flows|Server now running/.test(out)) break;
     } catch {
       // not up yet

@@ -8,35 +8,12 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { start, type DiyalogSimulator } from '../../simulators/diyalog';
 import { cli, driveCreate, driveDelete } from '../../simulators/diyalog/driver';
+import { rawRequest, type RawAnswer } from '../helpers';
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
+type Answer = RawAnswer;
 
 function request(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const h = { ...headers };
-    if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
-    const req = http.request(url, { method, headers: h, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return rawRequest(url, { method, headers, body });
 }
 
 const control = (sim: DiyalogSimulator, name: string, body: unknown): Promise<Answer> =>
