@@ -18,14 +18,9 @@ const { spawnSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const reportFile = path.join(root, '.cache', 'reliability', 'last-run.json');
 
-function table() {
-  if (!fs.existsSync(reportFile)) {
-    process.stdout.write('no reliability run recorded yet (.cache/reliability/last-run.json)\n');
-    return 1;
-  }
-  const r = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  const rows = r.rows;
-  const total = rows.reduce(
+/** Totals of report rows. */
+function sum(rows) {
+  return rows.reduce(
     (a, x) => ({
       sent: a.sent + x.sent,
       delivered: a.delivered + x.delivered,
@@ -35,6 +30,16 @@ function table() {
     }),
     { sent: 0, delivered: 0, errored: 0, lost: 0, duplicated: 0 },
   );
+}
+
+function table() {
+  if (!fs.existsSync(reportFile)) {
+    process.stdout.write('no reliability run recorded yet (.cache/reliability/last-run.json)\n');
+    return 1;
+  }
+  const r = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  const rows = r.rows;
+  const total = sum(rows);
   const out = [];
   out.push(`Run of ${r.date} (${r.soak ? 'soak' : 'npm test'} counts: ${r.n} msgs per class, ${r.fuzzRuns} fuzz runs per node)`);
   out.push('');
@@ -54,17 +59,6 @@ function table() {
 /** Markdown for docs/RELIABILITY.md: totals per class (summed over node sets), per set, then every row. */
 function markdown() {
   const r = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  const sum = (rows) =>
-    rows.reduce(
-      (a, x) => ({
-        sent: a.sent + x.sent,
-        delivered: a.delivered + x.delivered,
-        errored: a.errored + x.errored,
-        lost: a.lost + x.lost,
-        duplicated: a.duplicated + x.duplicated,
-      }),
-      { sent: 0, delivered: 0, errored: 0, lost: 0, duplicated: 0 },
-    );
   const group = (key) => {
     const m = new Map();
     for (const x of r.rows) {

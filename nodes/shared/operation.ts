@@ -202,7 +202,11 @@ export function registerOperationNode<C>(RED: RED, spec: NodeSpec, run: (ctx: Op
   RED.nodes.registerType(spec.type, OperationNode);
 }
 
-/** The parameters of one msg: at once when every resolver answers at once, else a promise. */
+/**
+ * The parameters of one msg: at once when every resolver answers at once, else a promise. A
+ * resolver that answers with a promise (env, flow, global, JSONata…) is awaited, then the rest
+ * resolve from the next parameter on.
+ */
 function resolveParams(
   vendor: string,
   params: ParamSpec[],
@@ -210,38 +214,21 @@ function resolveParams(
   node: Node,
   msg: NodeMessage,
   operation: string,
+  from = 0,
+  out: Record<string, unknown> = {},
 ): Record<string, unknown> | Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    if (!appliesTo(p.operations, operation)) continue;
-    const r = resolvers.get(p.name);
-    if (!r) continue;
-    const v = r(node, msg);
-    if (v instanceof Promise)
-      return v.then((value) => (keep(vendor, operation, p, value, out), resolveRest(vendor, params, i + 1, resolvers, node, msg, operation, out)));
-    keep(vendor, operation, p, v, out);
-  }
-  return out;
-}
-
-async function resolveRest(
-  vendor: string,
-  params: ParamSpec[],
-  from: number,
-  resolvers: Map<string, Resolver>,
-  node: Node,
-  msg: NodeMessage,
-  operation: string,
-  out: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
   for (let i = from; i < params.length; i++) {
     const p = params[i];
     if (!appliesTo(p.operations, operation)) continue;
     const r = resolvers.get(p.name);
     if (!r) continue;
-    let v = r(node, msg);
-    if (v instanceof Promise) v = await v;
+    const v = r(node, msg);
+    if (v instanceof Promise) {
+      return v.then((value) => {
+        keep(vendor, operation, p, value, out);
+        return resolveParams(vendor, params, resolvers, node, msg, operation, i + 1, out);
+      });
+    }
     keep(vendor, operation, p, v, out);
   }
   return out;

@@ -14,16 +14,15 @@
  * injects msgs through an admin route and records every completion through the onComplete hook.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { ConfigSpec } from '../../nodes/shared/spec';
 import type { Simulator } from '../../simulators/common';
 import { rawRequest, root, sleep, type RawAnswer } from '../helpers';
+import { selfSignedCert } from '../support/tls';
 import { ROOT, freePort, makeUserDir, nodeRed4, nodeRed5, pack, startNodeRed, type Runtime, type RunningNodeRed } from '../support/nodered';
 import { ALL_SECRETS, PROFILES, type Profile } from './profiles';
 import { FUZZ_RUNS, N, SOAK, record, registeredSets, writeReport, type Tally } from './support';
@@ -92,7 +91,6 @@ for (const [label, runtime] of RUNTIMES)
     let adminToken = '';
     let viewerToken = '';
     let flows: Def[] = [];
-    let tlsDir = '';
     let httpsServer: https.Server | undefined;
     let httpsUrl = '';
     const httpsHits: string[] = [];
@@ -225,37 +223,13 @@ for (const [label, runtime] of RUNTIMES)
     before(async function () {
       if (!sets.length) return;
       const bcrypt = require('bcryptjs') as { hashSync(p: string, r: number): string };
-      tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-rel-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          path.join(tlsDir, 'key.pem'),
-          '-out',
-          path.join(tlsDir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      httpsServer = https.createServer(
-        { key: fs.readFileSync(path.join(tlsDir, 'key.pem')), cert: fs.readFileSync(path.join(tlsDir, 'cert.pem')) },
-        (req, res) => {
-          httpsHits.push(`${req.method} ${req.url}`);
-          req.resume();
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"ok":true}');
-        },
-      );
+      const { key, cert } = selfSignedCert();
+      httpsServer = https.createServer({ key, cert }, (req, res) => {
+        httpsHits.push(`${req.method} ${req.url}`);
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      });
       await new Promise<void>((r) => (httpsServer as https.Server).listen(0, '127.0.0.1', () => r()));
       httpsUrl = `https://127.0.0.1:${(httpsServer.address() as net.AddressInfo).port}`;
       for (const set of sets) sims.set(set, await PROFILES[set].start());
@@ -284,7 +258,6 @@ for (const [label, runtime] of RUNTIMES)
       for (const s of sims.values()) await s.close();
       httpsServer?.closeAllConnections();
       await new Promise((r) => (httpsServer ? httpsServer.close(r) : r(undefined)));
-      if (tlsDir) fs.rmSync(tlsDir, { recursive: true, force: true });
       writeReport();
     });
 

@@ -1,15 +1,12 @@
 /** The shared transport against real loopback servers: retries, timeouts, TLS, proxies, caps, redaction. */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CcError } from '../../lib/errors';
 import { Cancel, Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
 import { SimServer, sendJson } from '../../simulators/common';
+import { selfSignedCert } from '../support/tls';
 
 function echo(): SimServer {
   return new SimServer('echo', (req, res) => sendJson(res, 200, { method: req.method, path: req.path, query: req.rawQuery, body: req.body }));
@@ -291,42 +288,19 @@ describe('transport: proxies', function () {
 
 describe('transport: TLS', function () {
   this.timeout(20000);
-  let dir: string;
   let server: https.Server;
   let url: string;
   let cert: Buffer;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = fs.readFileSync(path.join(dir, 'cert.pem'));
-    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert }, (_req, res) => res.end('{"ok":true}'));
+    const pair = selfSignedCert();
+    cert = pair.cert;
+    server = https.createServer({ key: pair.key, cert }, (_req, res) => res.end('{"ok":true}'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   });
   after(async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('verifies certificates by default (a self-signed one is NETWORK)', async () => {
