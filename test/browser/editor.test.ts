@@ -294,6 +294,7 @@ for (const [label, runtime, screenshots] of [
           // Validation marks: an empty URL is marked, ${ENV} is accepted; the same for a number.
           const marked = async (field: string, value: string): Promise<boolean> => {
             await page.fill(`#node-config-input-${field}`, value);
+            assert.equal(await page.inputValue(`#node-config-input-${field}`), value, `${c.type}: the ${field} field did not take the typed value`);
             await page.locator(`#node-config-input-${field}`).dispatchEvent('change');
             return page.locator(`#node-config-input-${field}`).evaluate((e) => e.classList.contains('input-error'));
           };
@@ -517,12 +518,31 @@ async function openNodeDialog(page: Page, id: string): Promise<void> {
   await page.locator(`g[id="${id}"] .red-ui-flow-node`).first().dblclick();
   await page.waitForSelector('#node-input-name', { state: 'visible' });
   await page.waitForSelector('#node-dialog-ok', { state: 'visible' });
+  await trayOpened(page);
 }
 
 async function openConfigDialog(page: Page, type: string, id: string): Promise<void> {
   await page.evaluate(([t, i]) => (window as never as RedWin).RED.editor.editConfig('', t, i), [type, id] as const);
   await page.waitForSelector('#node-config-input-url', { state: 'visible' });
   await page.waitForSelector('#node-config-dialog-ok', { state: 'visible' });
+  await trayOpened(page);
+}
+
+/**
+ * Waits until the editor has finished opening the top tray. Node-RED focuses the tray's first
+ * field 150 ms after it slides in; a `fill('')` (select, then Delete) caught in between deletes
+ * in the wrong field. Seen on CI under load: an emptied URL stayed filled and was not marked.
+ */
+async function trayOpened(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const trays = document.querySelectorAll('.red-ui-tray');
+      const top = trays[trays.length - 1];
+      return Boolean(top && document.activeElement && top.querySelector('.red-ui-tray-body')?.contains(document.activeElement));
+    },
+    undefined,
+    { timeout: 10000 },
+  );
 }
 
 /** The types a TypedInput offers, read from its menu as the user sees it. */
