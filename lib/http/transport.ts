@@ -17,7 +17,7 @@ import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { CcError } from '../errors';
 import type { CancelSignal } from './cancel';
 import { proxyFor, type ProxySettings } from './proxy';
-import { redact, safeHeaders } from './redact';
+import { redact } from './redact';
 
 export interface TlsOptions {
   ca?: string | Buffer | Array<string | Buffer>;
@@ -494,22 +494,4 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const when = Date.parse(value);
   return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
-}
-
-/** The vendor answer for `msg.vendor`: status, safe headers, JSON body or text. */
-export function vendorAnswer(res: HttpResponse, body?: unknown): { status: number; headers: Record<string, string>; body: unknown } {
-  return { status: res.status, headers: safeHeaders(res.headers), body: body !== undefined ? body : parseJsonOrText(res.text, res.headers['content-type']) };
-}
-
-/** Parsed JSON where the text is JSON (by its look or its content type), else the text. */
-export function parseJsonOrText(text: string, contentType?: string): unknown {
-  const t = text.trim();
-  if (t.startsWith('{') || t.startsWith('[') || (t !== '' && /json/i.test(contentType ?? ''))) {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
