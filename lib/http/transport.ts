@@ -54,6 +54,11 @@ export interface TransportOptions {
   retryBaseMs?: number;
   /** Longest wait between attempts (default 30000, never more than the request's timeout); a longer `Retry-After` ends the retries. */
   retryMaxMs?: number;
+  /**
+   * Largest answer body in bytes, counted after decoding (gzip, deflate, br); a larger answer
+   * ends the request with VENDOR_ERROR naming the limit. Default 4 MiB (`DEFAULT_MAX_RESPONSE_BYTES`).
+   */
+  maxResponseBytes?: number;
 }
 
 export interface HttpRequest {
@@ -74,6 +79,8 @@ export interface HttpRequest {
   baseUrl?: string;
   /** Answer the body as a stream (event streams); the timeout then covers the headers only. */
   stream?: boolean;
+  /** Event streams: longest silence between two chunks in ms before the stream is ended as idle. */
+  idleTimeout?: number;
 }
 
 export interface HttpResponse {
@@ -85,6 +92,9 @@ export interface HttpResponse {
   stream?: Readable;
   url: string;
 }
+
+/** Default cap on a decoded answer body: 4 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export class Transport {
   readonly vendor: string;
