@@ -2,7 +2,8 @@
 /**
  * npm start: every simulator on its default port, and Node-RED 4.1 on http://127.0.0.1:1880
  * with this package installed from its tarball (as a user installs it) and the example flows
- * deployed, their config nodes pointing at the simulators. Ctrl-C stops everything.
+ * deployed (each vendor's, and the cross-vendor ones of examples/glue), each on its own tab, their
+ * config nodes pointing at the simulators. `PORT` picks another port for Node-RED. Ctrl-C stops everything.
  */
 'use strict';
 const path = require('path');
@@ -30,7 +31,10 @@ async function main() {
   const red = await nr.startNodeRed(nr.nodeRed4(), userDir, port);
   red.proc.stdout.pipe(process.stdout);
   red.proc.stderr.pipe(process.stderr);
-  await nr.deploy(red.url, nr.exampleFlows(credentials));
+  let flows = nr.exampleFlows({ ...credentials, ...nr.GLUE_CREDENTIALS });
+  // Flows that have a simulator call Node-RED's own HTTP endpoints (Diyalog) name port 1880.
+  if (port !== 1880) flows = JSON.parse(JSON.stringify(flows).split('http://127.0.0.1:1880/').join(`${red.url}/`));
+  await nr.deploy(red.url, flows);
   console.log(`\nNode-RED is running on ${red.url}/ with the example flows deployed. Press Ctrl-C to stop.`);
   const stop = async () => {
     await red.stop();

@@ -6,7 +6,7 @@
  * long-polling server on `/api/v2/notifications` delivering the resulting notifications.
  *
  * Scripting (in process through the returned handles, over HTTP through `POST /__sim/<name>`):
- * `invite`, `expireSessions`, `handshakeAdvice`, `csrf`, `idleTimeout`, `refuse`,
+ * `invite` (a voice call with `ani`/`dnis`, the caller's and the dialled number, when given), `expireSessions`, `handshakeAdvice`, `csrf`, `idleTimeout`, `refuse`,
  * `asyncError`, `failChannels`, `publish`, `state`, `reset`.
  */
 import * as crypto from 'node:crypto';
@@ -37,6 +37,9 @@ export interface GwsInteraction {
   owner: string;
   /** Cancel is only possible after a Reply/ReplyAll (seed). */
   replied: boolean;
+  /** Voice calls: the caller's number and the number dialled (GWS call resources carry both). */
+  ani?: string;
+  dnis?: string;
 }
 
 export interface GwsSession {
@@ -83,7 +86,16 @@ export interface GwsSimulator extends Simulator {
   bayeux: BayeuxServer;
   refusals: Refusal[];
   /** Offers a new interaction to an agent (Invited) and notifies it. */
-  invite(o?: { id?: string; to?: string; mediaType?: string; userData?: Record<string, unknown>; queueName?: string; replied?: boolean }): GwsInteraction;
+  invite(o?: {
+    id?: string;
+    to?: string;
+    mediaType?: string;
+    userData?: Record<string, unknown>;
+    queueName?: string;
+    replied?: boolean;
+    ani?: string;
+    dnis?: string;
+  }): GwsInteraction;
   /** Invalidates HTTP sessions (all, or one user's): the next request meets a fresh one. */
   expireSessions(userName?: string): number;
   /** The next `count` CometD connects are answered `402::Unknown client` + reconnect handshake. */
@@ -176,6 +188,8 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
     };
     if (i.queueName !== undefined) v.queueName = i.queueName;
     if (i.workbin !== undefined) v.workbin = i.workbin;
+    if (i.ani !== undefined) v.ani = i.ani;
+    if (i.dnis !== undefined) v.dnis = i.dnis;
     return v;
   };
 
@@ -210,6 +224,8 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
       owner: to,
       replied: o.replied ?? false,
     };
+    if (typeof o.ani === 'string') i.ani = o.ani;
+    if (typeof o.dnis === 'string') i.dnis = o.dnis;
     interactions.set(id, i);
     notify(to, stateMessage(i, 'StatusChange', ++referenceId));
     return i;

@@ -502,6 +502,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
         alternate: alternate?.url ?? null,
         stats: { ...stats },
         activeSessions: sessions.size,
+        queuedCalls: scripts.length,
         userStatus: Object.fromEntries(userStatus),
         sessions: [...sessions.values()].map((s) => ({
           sessionId: s.id,

@@ -155,7 +155,20 @@ export async function deploy(url: string, flows: unknown[]): Promise<void> {
   if (!r.ok) throw new Error(`deploy failed: HTTP ${r.status} ${await r.text()}`);
 }
 
-/** The example flows of every node set, merged, with the simulators' demo credentials added. */
+/**
+ * Credentials of the glue flows' own config nodes (examples/glue), by node id: they sign in as the
+ * simulators' second agents, so that the single-vendor example tabs (agent01, agent1: one accepts
+ * every GWS invite, one places every preview pop) never take the glue flows' calls.
+ */
+export const GLUE_CREDENTIALS: Record<string, Record<string, string>> = {
+  '91ue00000000c0a1': { username: 'agent07', password: 'agent07-pass' },
+  '91ue00000000c0b1': { username: 'agent2', password: 'agent2-secret' },
+};
+
+/**
+ * The example flows of every node set, merged, with the simulators' demo credentials added
+ * (`credentials` is keyed by config node id or, for every other node of that type, by type).
+ */
 export function exampleFlows(credentials: Record<string, Record<string, string>>): unknown[] {
   const dir = path.join(ROOT, 'examples');
   const all: Array<Record<string, unknown>> = [];
@@ -168,7 +181,7 @@ export function exampleFlows(credentials: Record<string, Record<string, string>>
         for (const n of JSON.parse(fs.readFileSync(p, 'utf8')) as Array<Record<string, unknown>>) {
           if (seen.has(String(n.id))) continue;
           seen.add(String(n.id));
-          const creds = credentials[String(n.type)];
+          const creds = credentials[String(n.id)] ?? credentials[String(n.type)];
           all.push(creds ? { ...n, credentials: creds } : n);
         }
       }
