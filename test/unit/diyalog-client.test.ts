@@ -61,7 +61,7 @@ describe('Diyalog client', function () {
   });
 
   describe('readQueueAnswer', () => {
-    it('reads strict JSON, the seed\'s "=" sample, and extracts from anything worse', () => {
+    it('reads strict JSON, the "=" sample of Diyalog\'s document, and extracts from anything worse', () => {
       assert.deepEqual(readQueueAnswer('{"success":true,"errorMessage":null,"result":{"interactionId":42}}'), {
         success: true,
         errorMessage: null,
@@ -125,7 +125,7 @@ describe('Diyalog client', function () {
       assert.equal(sim.server.requests.length, 0, 'nothing was sent');
     });
 
-    it('accepts the seed\'s malformed "=" answer', async () => {
+    it('accepts the malformed "=" answer of Diyalog\'s document', async () => {
       sim.setQueue({ mode: 'malformed' });
       const { result, vendor } = await queue().createInteraction({ customerId: 'C' });
       assert.match(result.interactionId, /^IX-/);

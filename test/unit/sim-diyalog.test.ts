@@ -1,5 +1,5 @@
 /**
- * The Diyalog simulator against shared/vendors/diyalog.md, over plain HTTP: the queueing
+ * The Diyalog simulator against docs/vendors/diyalog.md, over plain HTTP: the queueing
  * service role, the HMAC-checked application API, the driver role, the control API, faults.
  */
 import { strict as assert } from 'node:assert';
@@ -165,7 +165,7 @@ describe('Diyalog simulator', function () {
       assert.equal(sim.state.interactions.size, 0);
     });
 
-    it('sends the seed\'s malformed "=" body in malformed mode', async () => {
+    it('sends the malformed "=" body of Diyalog\'s document in malformed mode', async () => {
       await control(sim, 'queue', { mode: 'malformed' });
       const a = await request('POST', `${sim.url}/queue/CreateInteraction`, {}, JSON.stringify({ customerId: 'C' }));
       assert.equal(a.status, 200);
