@@ -69,8 +69,8 @@ describe('Diyalog client', function () {
         json: { success: true, errorMessage: null, result: { interactionId: 42 } },
         via: 'json',
       });
-      const seed = '{\n"success" : true,\n"errorMessage" : null,\n"result" : {\n"interactionId" = "2121212121212"\n}\n}';
-      const r = readQueueAnswer(seed);
+      const sample = '{\n"success" : true,\n"errorMessage" : null,\n"result" : {\n"interactionId" = "2121212121212"\n}\n}';
+      const r = readQueueAnswer(sample);
       assert.equal(r?.via, 'repaired');
       assert.equal(r?.interactionId, '2121212121212');
       const worse = '{"success" = false, "errorMessage" = "Queue \\"V\\" closed", "result" = null';
