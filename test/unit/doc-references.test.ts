@@ -20,7 +20,7 @@ const OUTSIDE: Array<[string, RegExp, boolean?]> = [
   ['a numbered vendor document', /\bseeds?\s*\(?\s*0\d\d\b|\b00[0-4]_[0-9a-f]{6,}|\bseeds\//i],
   // In code, `seed` is also a variable (the virtualQ simulator's seeded world): only prose counts.
   ['the vendor document by a name kept elsewhere', /\bthe seeds?\b|\bseed(?:'s|-style|-literal)\b|\(seed[),]|\bseed (?:form|flow|answer|sample|text)\b/i, true],
-  ['"the brief"', /\bthe brief\b/i],
+  ['"the brief" or "the vendor note"', /\bthe brief\b|\bvendor notes?\b/i],
   ['a folder kept outside the repository', /(?<![\w./-])shared\//],
 ];
 
@@ -87,6 +87,7 @@ describe('references to documents', function () {
       ['seed-style', 'x.md'],
       ['(seed)', 'x.md'],
       ['as the brief says', 'x.md'],
+      ['(vendor note 3.4)', 'x.md'],
       ['(shared/vendors/gws.md)', 'x.md'],
       ['002_0bbe1de85dd6c3aa.txt', 'x.md'],
       [' * as in the seed', 'x.ts'],

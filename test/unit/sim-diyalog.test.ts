@@ -28,7 +28,7 @@ const VECTOR = {
   withoutLf: 'KN84z7v7zXxn3WaK+r//Is7+tbFClF9wTV/UZDya8+c=',
 };
 
-/** Signs independently of the simulator's own code (node:crypto, vendor note 2.2). */
+/** Signs independently of the simulator's own code (node:crypto, docs/vendors/diyalog.md 2.2). */
 function hmac(secret: string, date: string, body: string, path: string, lf = true, contentType = 'application/json'): string {
   const s = `POST\n${contentType}\n${date}\n${body}${lf ? '\n' : ''}${path}`;
   return createHmac('sha256', secret).update(s, 'utf8').digest('base64');

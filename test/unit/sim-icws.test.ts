@@ -1,5 +1,5 @@
 /**
- * The ICWS simulator against the vendor note, with plain fetch / node:http requests only.
+ * The ICWS simulator against docs/vendors/icws.md, with plain fetch / node:http requests only.
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
