@@ -21,7 +21,7 @@ const OUTSIDE: Array<[string, RegExp, boolean?]> = [
   // In code, `seed` is also a variable (the virtualQ simulator's seeded world): only prose counts.
   ['the vendor document by a name kept elsewhere', /\bthe seeds?\b|\bseed(?:'s|-style|-literal)\b|\(seed[),]|\bseed (?:form|flow|answer|sample|text)\b/i, true],
   ['"the brief" or "the vendor note"', /\bthe brief\b|\bvendor notes?\b/i],
-  ['a folder kept outside the repository', /(?<![\w./-])shared\//],
+  ['a folder kept outside the repository', /(?<![\w./-])shared\/(?:vendors|seeds|hooks|CONTRACT|DESIGN|STYLE)\b|\/work\/shared\b/],
 ];
 
 /** `vendors/<x>.md` is fine only where it resolves to a file of the repository. */
@@ -89,6 +89,7 @@ describe('references to documents', function () {
       ['as the brief says', 'x.md'],
       ['(vendor note 3.4)', 'x.md'],
       ['(shared/vendors/gws.md)', 'x.md'],
+      ['/work/shared/seeds', 'x.md'],
       ['002_0bbe1de85dd6c3aa.txt', 'x.md'],
       [' * as in the seed', 'x.ts'],
       ['x(); // (seed)', 'x.ts'],
@@ -98,6 +99,7 @@ describe('references to documents', function () {
       ['docs/contract.md 1.3', 'x.md'],
       ['the seeded world', 'x.md'],
       ['nodes/shared/config.ts', 'x.md'],
+      ['  shared/   the adapter (nodes/shared/)', 'x.md'],
       ["rendering: 'seed'", 'x.ts'],
       ['reset(seed = true)', 'x.ts'],
       ['if (seed) this.seed();', 'x.ts'],
