@@ -26,11 +26,9 @@ function buildSet(set, editor) {
   const specFile = path.join(setDir, 'spec.js');
   if (!fs.existsSync(specFile)) throw new Error(`node set "${set}" has no nodes/${set}/spec.ts exporting "specs"`);
   const { specs } = require(specFile);
-  const extra = path.join(root, 'nodes', set, 'editor-extra.html');
-  const setSpecs = { ...specs, extraHtml: fs.existsSync(extra) ? fs.readFileSync(extra, 'utf8') : undefined };
   // The editor file is generated from the spec, and kept in nodes/<set>/ too (committed, so the
   // source shows each literal registerType; `npm test` fails when it is stale), then copied.
-  const html = editor.buildSetHtml(setSpecs);
+  const html = editor.buildSetHtml(specs);
   fs.writeFileSync(path.join(root, 'nodes', set, `${set}.html`), html);
   fs.writeFileSync(path.join(setDir, `${set}.html`), html);
   const localesDir = path.join(root, 'locales');
@@ -41,7 +39,7 @@ function buildSet(set, editor) {
     const out = path.join(setDir, 'locales', lang);
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, `${set}.json`), JSON.stringify(merged, null, 2) + '\n');
-    fs.writeFileSync(path.join(out, `${set}.html`), editor.buildSetHelp(setSpecs, merged));
+    fs.writeFileSync(path.join(out, `${set}.html`), editor.buildSetHelp(specs, merged));
   }
   const iconsOut = path.join(setDir, 'icons');
   fs.mkdirSync(iconsOut, { recursive: true });

@@ -5,7 +5,8 @@
  * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5), browser
  * (Playwright + Debian's Chromium on both Node-RED versions) and reliability (faults, fuzzing, secrets).
  * `node scripts/test.js unit nodes` runs only those suites (plus build and the Node-RED 5 set-up); `lint` and
- * `validate` (the Flow Library scorecard, scripts/validate.js) are steps that can be named the same way.
+ * `validate` (the Flow Library scorecard, scripts/validate.js) are steps that can be named the same way;
+ * `screenshots` runs the browser suite taking the README's screenshots (docs/screenshots/).
  * Closes with the line "N passed, N failed".
  */
 'use strict';
@@ -44,7 +45,10 @@ function extractEditorScripts() {
   return out;
 }
 
-const only = process.argv.slice(2);
+// `screenshots` (npm run screenshots) is the browser suite with SCREENSHOTS=1: it rewrites
+// docs/screenshots/*.png, which no other run touches.
+const only = process.argv.slice(2).map((s) => (s === 'screenshots' ? 'browser' : s));
+if (process.argv.includes('screenshots')) process.env.SCREENSHOTS = '1';
 step('build and type-check', process.execPath, [path.join(root, 'scripts', 'build.js')]);
 // The generated editor files are committed: the build must not have changed them.
 if (fs.existsSync(path.join(root, '.git'))) {

@@ -9,7 +9,7 @@ import type { CancelSignal, TransportOptions } from '../http';
 import { classify, idFromUri, VENDOR } from './answer';
 import { GwsSession, type GwsSessionOptions, type GwsState, type NotificationListener, type SessionRequest } from './session';
 
-export const AGENT_OPERATIONS = ['startSession', 'endSession', 'ready', 'notReady'] as const;
+export const AGENT_OPERATIONS = ['startSession', 'endSession', 'ready', 'notReady', 'getUser'] as const;
 export type AgentOperation = (typeof AGENT_OPERATIONS)[number];
 
 /** `POST /api/v2/me/interactions/{id}` operations, named as the seed names them. */
@@ -118,6 +118,7 @@ export class GwsClient {
       throw invalidInput(VENDOR, operation || 'input', 'operation', `must be one of ${AGENT_OPERATIONS.join(', ')}`);
     }
     const op = operation as AgentOperation;
+    if (op === 'getUser') return this.getUser(opts);
     let path = '/api/v2/me';
     let body: Record<string, unknown>;
     if (op === 'startSession') {
@@ -147,6 +148,25 @@ export class GwsClient {
     const payload: Record<string, unknown> = { ok: true, ...(r.partial ? { partial: true } : {}), ...extras(r.body) };
     if (r.partial && isPlainObject(r.body) && typeof r.body.statusMessage === 'string') payload.statusMessage = r.body.statusMessage;
     return { payload, vendor: r.vendor };
+  }
+
+  /** `getUser`: the agent's own user record, `GET /api/v2/me` (docs/vendors/gws.md 3.1). */
+  private async getUser(opts: CallOptions): Promise<GwsResult<Record<string, unknown>>> {
+    const op = 'getUser';
+    this.configured(op);
+    const r = await this.call({ operation: op, method: 'GET', path: '/api/v2/me', ...opts });
+    const user = isPlainObject(r.body) ? r.body.user : undefined;
+    if (!isPlainObject(user)) {
+      throw new CcError({
+        code: 'VENDOR_ERROR',
+        vendor: VENDOR,
+        operation: op,
+        status: r.vendor.status,
+        message: 'the answer has no user object',
+        answer: r.vendor,
+      });
+    }
+    return { payload: user, vendor: r.vendor };
   }
 
   // ---------- interaction-op ----------

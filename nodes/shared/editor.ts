@@ -8,8 +8,6 @@ import { TYPES, defaultWiring, type ConfigSpec, type NodeSpec, type ParamSpec, t
 export interface SetSpecs {
   config: ConfigSpec[];
   nodes: NodeSpec[];
-  /** Extra editor HTML appended verbatim (custom scripts of the set). */
-  extraHtml?: string;
 }
 
 export type Locale = Record<string, unknown>;
@@ -29,6 +27,7 @@ function jsWithFunctions(v: unknown): string {
   return text.replace(/"__cc_glue_code_(\d+)__"/g, (_m, i: string) => code[Number(i)]).replace(/</g, '\\u003c');
 }
 
+/** The locale text at a dotted path, or undefined. */
 function get(locale: Locale, path: string): string | undefined {
   let cur: unknown = locale;
   for (const k of path.split('.')) {
@@ -121,7 +120,7 @@ function settingInput(prefix: string, s: SettingSpec, type: string): string {
     return `<select id="${id}" style="width:70%">${opts}</select>`;
   }
   if (s.input === 'checkbox') return `<input type="checkbox" id="${id}" style="width:auto">`;
-  return `<input type="${s.input === 'number' ? 'text' : 'text'}" id="${id}" style="width:70%">`;
+  return `<input type="text" id="${id}" style="width:70%">`;
 }
 
 function nodeForm(spec: NodeSpec): string {
@@ -160,7 +159,7 @@ function nodeDefaults(spec: NodeSpec): Record<string, unknown> {
   return d;
 }
 
-/** Keys of the registerType literal that are functions, written as source text. */
+/** One node's `RED.nodes.registerType('<type>', {...})` with a literal object; its validators and label functions are written as source text. */
 function nodeRegistration(spec: NodeSpec): string {
   const t = spec.type;
   const editorSpec = { params: spec.params.map(paramFor) };
@@ -230,7 +229,6 @@ export function buildSetHtml(specs: SetSpecs): string {
   const parts = [EDITOR_HELPER];
   for (const c of specs.config) parts.push(configRegistration(c), configForm(c));
   for (const n of specs.nodes) parts.push(nodeRegistration(n), nodeForm(n));
-  if (specs.extraHtml) parts.push(specs.extraHtml);
   return parts.join('\n\n') + '\n';
 }
 
@@ -273,7 +271,7 @@ ${h(`${t}.help.details`) ?? ''}
   for (const n of specs.nodes) {
     const t = n.type;
     const inputs: Array<[string, string, string | undefined]> = [];
-    if (n.operations) inputs.push([n.operationFromMsg ? 'operation' : 'operation', 'string', h(`${t}.help.inputs.operation`)]);
+    if (n.operations) inputs.push(['operation', 'string', h(`${t}.help.inputs.operation`)]);
     for (const p of n.params) {
       const w = defaultWiring(p);
       const where = w.type === 'msg' ? `msg.${w.value}` : p.name;

@@ -49,7 +49,6 @@ export interface RedHttp {
   get(path: string, ...handlers: unknown[]): void;
   post(path: string, ...handlers: unknown[]): void;
   delete(path: string, ...handlers: unknown[]): void;
-  _router?: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: unknown }> };
 }
 
 export interface RED {

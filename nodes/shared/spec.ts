@@ -7,7 +7,7 @@
 
 export type TypedType = 'str' | 'num' | 'bool' | 'json' | 'msg' | 'flow' | 'global' | 'env' | 'jsonata' | 'date';
 
-/** TypedInput types per kind of value (CONTRACT.md 1). */
+/** TypedInput types per kind of value (docs/contract.md 1). */
 export const TYPES = {
   string: ['msg', 'flow', 'global', 'str', 'num', 'env', 'jsonata'],
   number: ['msg', 'flow', 'global', 'num', 'str', 'env', 'jsonata'],
@@ -63,7 +63,7 @@ export interface NodeSpec {
   operationFromMsg?: boolean;
   params: ParamSpec[];
   settings?: SettingSpec[];
-  /** A shorter label for the palette (default from the locale file). */
+  /** Side of the node the icon sits on (Node-RED's `align`; left when left out). */
   align?: 'left' | 'right';
 }
 
@@ -78,7 +78,7 @@ export interface ConfigSpec {
   testConnection?: boolean;
 }
 
-/** The config settings every vendor shares (CONTRACT.md 1.1). */
+/** The config settings every vendor shares (docs/contract.md 1.1). */
 export function commonConfigSettings(defaults: { url?: string; timeout?: number } = {}): SettingSpec[] {
   return [
     { name: 'name', value: '' },
@@ -90,11 +90,12 @@ export function commonConfigSettings(defaults: { url?: string; timeout?: number 
   ];
 }
 
-/** Property names the default wiring reads: `payload.<name>`. */
+/** Where a parameter is read from when its editor field is left as it is: `msg.payload.<name>` unless the spec says otherwise. */
 export function defaultWiring(p: ParamSpec): { type: TypedType; value: string } {
   return p.default ?? { type: 'msg', value: `payload.${p.name}` };
 }
 
+/** Whether a parameter or setting shown for `list` operations applies to `operation` (no list = all). */
 export function appliesTo(list: string[] | undefined, operation: string | undefined): boolean {
   return !list || operation === undefined || list.includes(operation);
 }

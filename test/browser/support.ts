@@ -17,7 +17,7 @@ import { ROOT } from '../support/nodered';
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
-/** Node types CONTRACT.md §2 promises per node set (config nodes included). */
+/** Node types docs/contract.md §2 promises per node set (config nodes included). */
 export const CONTRACT_TYPES: Record<string, string[]> = {
   diyalog: [
     'diyalog-config',

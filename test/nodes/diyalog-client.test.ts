@@ -94,7 +94,7 @@ describe('diyalog client nodes', function () {
       assert.equal(s.server.requests[0].body, '{"customerId":"CUS-1","attachedData":{"ProcessType":"VideoCall"}}');
     });
 
-    it('reads the seed\'s malformed "=" answer', async () => {
+    it('reads the malformed "=" answer printed in Diyalog\'s document', async () => {
       s.setQueue({ mode: 'malformed' });
       const { n, out } = await load({ type: 'diyalog-create-interaction', config: 'dcfg' });
       n.receive({ payload: { customerId: 'C' } });

@@ -91,7 +91,7 @@ describe('icws nodes', function () {
   const sessionReqs = () =>
     s.server.requests.filter((r) => /\/dialer\/|\/status\//.test(r.path)).map((r) => [r.method, r.path.replace(/^\/icws\/\d+/, ''), r.body]);
 
-  it('runs the seed flow over the wire: log in → ready → Available → preview pop → place → disposition → update → break → log off', async () => {
+  it('runs the documented Dialer flow over the wire: log in → ready → Available → preview pop → place → disposition → update → break → log off', async () => {
     const n = await load();
     await waitFor(() => n.eventsStatus.some((x) => x.text === 'connected'), 5000, 'connected status');
     assert.deepEqual(n.eventsStatus.at(-1), { fill: 'green', shape: 'dot', text: 'connected' });

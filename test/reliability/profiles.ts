@@ -58,7 +58,7 @@ export const PROFILES: Record<string, Profile> = {
   ameyo: {
     set: 'ameyo',
     secrets: [AMEYO_HASH],
-    // vendors/ameyo.md 7: an empty 200 (or `null`) is how Ameyo answers a wrong hash key.
+    // docs/vendors/ameyo.md 4.4: an empty 200 (or `null`) is how Ameyo answers a wrong hash key.
     emptyBodyCode: 'AUTH_FAILED',
     start: (port) => startSimulator('ameyo', { port: port ?? 0, hashKey: AMEYO_HASH, requestingHost: 'rel-crm', delayMs: 5 }),
     configs: (s) => ({

@@ -1,4 +1,4 @@
-/** The Ameyo client against its simulator: every answer of seed 004 in every rendering. */
+/** The Ameyo client against its simulator: every answer of Ameyo's click-to-dial document (docs/vendors/ameyo.md) in every rendering. */
 import * as assert from 'node:assert/strict';
 import { AmeyoClient, classify, readAnswer } from '../../lib/ameyo';
 import { CcError } from '../../lib/errors';

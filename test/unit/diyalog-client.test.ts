@@ -61,7 +61,7 @@ describe('Diyalog client', function () {
   });
 
   describe('readQueueAnswer', () => {
-    it('reads strict JSON, the seed\'s "=" sample, and extracts from anything worse', () => {
+    it('reads strict JSON, the "=" sample of Diyalog\'s document, and extracts from anything worse', () => {
       assert.deepEqual(readQueueAnswer('{"success":true,"errorMessage":null,"result":{"interactionId":42}}'), {
         success: true,
         errorMessage: null,
@@ -69,8 +69,8 @@ describe('Diyalog client', function () {
         json: { success: true, errorMessage: null, result: { interactionId: 42 } },
         via: 'json',
       });
-      const seed = '{\n"success" : true,\n"errorMessage" : null,\n"result" : {\n"interactionId" = "2121212121212"\n}\n}';
-      const r = readQueueAnswer(seed);
+      const sample = '{\n"success" : true,\n"errorMessage" : null,\n"result" : {\n"interactionId" = "2121212121212"\n}\n}';
+      const r = readQueueAnswer(sample);
       assert.equal(r?.via, 'repaired');
       assert.equal(r?.interactionId, '2121212121212');
       const worse = '{"success" = false, "errorMessage" = "Queue \\"V\\" closed", "result" = null';
@@ -125,7 +125,7 @@ describe('Diyalog client', function () {
       assert.equal(sim.server.requests.length, 0, 'nothing was sent');
     });
 
-    it('accepts the seed\'s malformed "=" answer', async () => {
+    it('accepts the malformed "=" answer of Diyalog\'s document', async () => {
       sim.setQueue({ mode: 'malformed' });
       const { result, vendor } = await queue().createInteraction({ customerId: 'C' });
       assert.match(result.interactionId, /^IX-/);

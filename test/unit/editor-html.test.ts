@@ -79,7 +79,7 @@ describe('generated editor files (Flow Library parsing)', () => {
           assert.equal(r.properties.get('defaults')?.type, 'ObjectExpression', `${c.type} defaults`);
           const creds = r.properties.get('credentials') as acorn.ObjectExpression | undefined;
           assert.equal(creds?.type, 'ObjectExpression', `${c.type} credentials`);
-          // Every credential is a password field (CONTRACT.md 1.1), never text.
+          // Every credential is a password field (docs/contract.md 1.1), never text.
           const credTypes = new Map<string, unknown>();
           for (const p of creds.properties) {
             if (p.type !== 'Property' || p.value.type !== 'ObjectExpression') continue;

@@ -84,7 +84,7 @@ describe('ICWS parsers (lib/icws)', () => {
     assert.equal(callTypeOf({ __type: 'urn:inin.com:dialer:breakStatusMessage' }), undefined);
   });
 
-  it('logoutGrant reads the seed (strings) and the SDK ({id, name}) forms', () => {
+  it('logoutGrant reads the documented (strings) and the SDK ({id, name}) forms', () => {
     assert.deepEqual(logoutGrant({ __type: 't', campaigns: ['C-1', ''] }), { ids: ['C-1'], all: true });
     assert.deepEqual(logoutGrant({ __type: 't', campaigns: [{ id: 'C-1', name: 'One' }] }), { ids: ['C-1'], all: false });
     assert.deepEqual(logoutGrant({ __type: 't', campaigns: [{ id: '', name: '' }] }), { ids: [], all: true });

@@ -59,7 +59,7 @@ describe('Ameyo simulator', function () {
     assert.match(r.text, /"status":"error".*userId is mandatory/);
   });
 
-  it('renders the seed-literal form when switched over the control API', async () => {
+  it('renders the document-literal form (rendering "seed") when switched over the control API', async () => {
     await fetch(s.url + '/__sim/config', { method: 'POST', body: JSON.stringify({ rendering: 'seed' }) });
     const r = await post('/ameyowebaccess/command/?command=clickToDialWithToken', `data=${encodeURIComponent(JSON.stringify({ ...DATA, phone: '555' }))}`, {
       ...H,

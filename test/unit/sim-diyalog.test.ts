@@ -1,5 +1,5 @@
 /**
- * The Diyalog simulator against shared/vendors/diyalog.md, over plain HTTP: the queueing
+ * The Diyalog simulator against docs/vendors/diyalog.md, over plain HTTP: the queueing
  * service role, the HMAC-checked application API, the driver role, the control API, faults.
  */
 import { strict as assert } from 'node:assert';
@@ -28,7 +28,7 @@ const VECTOR = {
   withoutLf: 'KN84z7v7zXxn3WaK+r//Is7+tbFClF9wTV/UZDya8+c=',
 };
 
-/** Signs independently of the simulator's own code (node:crypto, vendor note 2.2). */
+/** Signs independently of the simulator's own code (node:crypto, docs/vendors/diyalog.md 2.2). */
 function hmac(secret: string, date: string, body: string, path: string, lf = true, contentType = 'application/json'): string {
   const s = `POST\n${contentType}\n${date}\n${body}${lf ? '\n' : ''}${path}`;
   return createHmac('sha256', secret).update(s, 'utf8').digest('base64');
@@ -165,7 +165,7 @@ describe('Diyalog simulator', function () {
       assert.equal(sim.state.interactions.size, 0);
     });
 
-    it('sends the seed\'s malformed "=" body in malformed mode', async () => {
+    it('sends the malformed "=" body of Diyalog\'s document in malformed mode', async () => {
       await control(sim, 'queue', { mode: 'malformed' });
       const a = await request('POST', `${sim.url}/queue/CreateInteraction`, {}, JSON.stringify({ customerId: 'C' }));
       assert.equal(a.status, 200);

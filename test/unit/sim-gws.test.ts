@@ -1,7 +1,7 @@
 /**
- * The GWS simulator against plain HTTP requests (fetch), written from vendors/gws.md:
+ * The GWS simulator against plain HTTP requests (fetch), written from docs/vendors/gws.md:
  * Basic auth, JSESSIONID, CSRF, the agent session, the interaction life cycle with both
- * answer styles of the seed, the CometD long-polling server and the scripting hooks.
+ * answer styles of the GWS Interactions API document, the CometD long-polling server and the scripting hooks.
  */
 import * as assert from 'node:assert/strict';
 import { start, type GwsSimulator } from '../../simulators/gws';
@@ -231,7 +231,7 @@ describe('GWS simulator', function () {
 
     beforeEach(() => agent.login());
 
-    it('runs the life cycle with the seed answer style of each operation', async () => {
+    it('runs the life cycle with the documented answer style of each operation', async () => {
       const i = sim.invite({ id: '00027aKQ3TSR001B', userData: { Subject: 'Card blocked' } });
       assert.equal(i.state, 'Invited');
       const acc = await op(i.id, { operationName: 'Accept' });

@@ -1,5 +1,5 @@
 /**
- * The ICWS simulator against the vendor note, with plain fetch / node:http requests only.
+ * The ICWS simulator against docs/vendors/icws.md, with plain fetch / node:http requests only.
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -265,7 +265,7 @@ describe('ICWS simulator', function () {
       assert.deepEqual(r.body, []);
     });
 
-    it('runs the seed flow: log in → ready → Available → preview pop → place → disposition → log off', async () => {
+    it('runs the documented Dialer flow: log in → ready → Available → preview pop → place → disposition → log off', async () => {
       const s = await connect(base);
       assert.deepEqual(await poll(s), []);
       const login = await on(s, 'POST', 'dialer/log-in', {});

@@ -1,5 +1,5 @@
 /**
- * The virtualQ simulator speaks shared/vendors/virtualq.md: plain HTTP requests in,
+ * The virtualQ simulator speaks docs/vendors/virtualq.md: plain HTTP requests in,
  * JSON:API answers out, including its failure answers and the scripting hooks.
  */
 import * as assert from 'node:assert/strict';
