@@ -104,7 +104,7 @@ export class AmeyoClient {
         retry: 'unprocessed',
       })
       .catch((err: unknown) => {
-        if (err instanceof CcError && err.code === 'TIMEOUT') {
+        if (err instanceof CcError && err.code === 'TIMEOUT' && err.detail !== 'NOT_SENT') {
           throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
         }
         throw err;

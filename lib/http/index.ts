@@ -1,5 +1,6 @@
 export * from './transport';
-export * from './proxy';
+export * from './dispatchers';
+export * from './retry';
 export * from './redact';
 export * from './cancel';
 export * from './answer';

@@ -175,7 +175,7 @@ export class VirtualQClient {
       properties: p.properties,
     });
     const a = await this.send(op, 'POST', '/waiters', { body: envelope('waiters', attributes), retry: 'unprocessed' }, opts).catch((err: unknown) => {
-      if (err instanceof CcError && err.code === 'TIMEOUT') {
+      if (err instanceof CcError && err.code === 'TIMEOUT' && err.detail !== 'NOT_SENT') {
         throw new CcError({
           code: 'TIMEOUT',
           vendor: VENDOR,

@@ -138,6 +138,24 @@ describe('Ameyo client over the wire', function () {
     }
     assert.equal(s.server.requests.length, 0);
   });
+
+  it('a click-to-dial that never got a connection before its deadline says it was not sent (not "may still be placed")', async () => {
+    const one = new AmeyoClient({ url: s.url, hashKey: HASH, requestingHost: 'crm' }, { maxSockets: 1 });
+    try {
+      s.server.addFault({ delayMs: 600, times: 1 });
+      const first = one.clickToDial({ campaignId: '14', userId: 'ravi.k', phone: '9876543210' }, { timeout: 2000 });
+      const second = await one.clickToDial({ campaignId: '14', userId: 'ravi.k', phone: '9876543211' }, { timeout: 150 }).catch((e: CcError) => e);
+      assert.ok(second instanceof CcError);
+      assert.equal(second.code, 'TIMEOUT');
+      assert.equal(second.detail, 'NOT_SENT');
+      assert.match(second.message, /not sent/);
+      assert.doesNotMatch(second.message, /may still be placed/);
+      await first;
+      assert.equal(s.server.requests.length, 1, 'only the first call reached Ameyo');
+    } finally {
+      one.close();
+    }
+  });
 });
 
 describe('Ameyo answer classification rules', () => {

@@ -572,7 +572,7 @@ describe('GWS client (lib/gws) against the simulator', function () {
         up.on('error', () => res.destroy());
         req.pipe(up);
       });
-      // REST and CometD both go through CONNECT tunnels (hpagent, the session's transport).
+      // REST and CometD both go through CONNECT tunnels (undici's proxy agent, the session's transport).
       const tunnels = new Set<net.Socket>();
       proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
         seen.push(`CONNECT ${req.url}`);

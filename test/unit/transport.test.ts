@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { CcError } from '../../lib/errors';
-import { Cancel, Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
+import { Cancel, Transport, parseRetryAfter, redact, safeHeaders } from '../../lib/http';
 import { SimServer, sendJson } from '../../simulators/common';
 import { selfSignedCert } from '../support/tls';
 
@@ -259,7 +259,7 @@ describe('transport: proxies', function () {
     const t = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl } });
     assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/via' })).status, 200);
     t.close();
-    // hpagent tunnels through CONNECT (as core Node-RED's http request node does), with the proxy credentials.
+    // undici's proxy agent tunnels through CONNECT (as core Node-RED's http request node does), with the proxy credentials.
     assert.equal(seen.at(-1), `CONNECT ${target.url.replace('http://', '')} Basic ${Buffer.from('u:p').toString('base64')}`);
     const n = seen.length;
     const t2 = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl, noProxy: ['127.0.0.1'] } });
@@ -268,18 +268,30 @@ describe('transport: proxies', function () {
     assert.equal(seen.length, n);
   });
 
-  it('resolves HTTP_PROXY / HTTPS_PROXY / NO_PROXY per URL', () => {
+  it('takes HTTP_PROXY and NO_PROXY from the environment (the rule of undici), per host and port', async () => {
     const saved = { ...process.env };
+    const purl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const port = new URL(target.url).port;
+    const via = async (noProxy: string): Promise<boolean> => {
+      process.env.HTTP_PROXY = purl;
+      process.env.NO_PROXY = noProxy;
+      const n = seen.length;
+      const t = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000 });
+      try {
+        assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/env' })).status, 200);
+      } finally {
+        t.close();
+      }
+      return seen.length > n;
+    };
     try {
-      process.env.HTTP_PROXY = 'http://p:1';
-      process.env.HTTPS_PROXY = 'http://ps:2';
-      process.env.NO_PROXY = '.internal.example,localhost:8080';
-      assert.equal(proxyFor(new URL('http://a.example/')), 'http://p:1');
-      assert.equal(proxyFor(new URL('https://a.example/')), 'http://ps:2');
-      assert.equal(proxyFor(new URL('https://x.internal.example/')), undefined);
-      assert.equal(proxyFor(new URL('http://localhost:8080/')), undefined);
-      assert.equal(proxyFor(new URL('http://localhost:9090/')), 'http://p:1');
-      assert.equal(bypasses(new URL('http://anything/'), ['*']), true);
+      delete process.env.http_proxy;
+      delete process.env.no_proxy;
+      assert.equal(await via(''), true);
+      assert.equal(await via('127.0.0.1'), false);
+      assert.equal(await via(`127.0.0.1:${port}`), false);
+      assert.equal(await via(`127.0.0.1:${Number(port) + 1}`), true);
+      assert.equal(await via('*'), false);
     } finally {
       process.env = saved;
     }
