@@ -3,7 +3,7 @@
  * target's pass/fail, written to docs/PERFORMANCE.md and bench/results.json.
  *
  * Environment: BENCH_MESSAGES (messages per timed run, default 20000), BENCH_REPS (3),
- * BENCH_ONLY (comma list of outbound, inbound, events, memory; default all),
+ * BENCH_ONLY (comma list of transport, outbound, inbound, events, memory; default all),
  * BENCH_MEMORY_MESSAGES (200000), BENCH_IN_FLIGHT (5000), BENCH_SUBJECTS (outbound: comma list of
  * ameyo, virtualq, gws), BENCH_CONCURRENCY (outbound: default 1,10,100).
  */
@@ -15,6 +15,8 @@ import { PACED_RATE, events } from './events';
 import { inbound } from './inbound';
 import { memory, type MemoryFigures } from './memory';
 import { outbound } from './outbound';
+import { transport } from './transport';
+import { CLIENTS } from './transport-peer';
 
 function table(rows: Figure[], unit: string): string {
   const head = `| subject | contender | concurrency | ${unit} | p50 ms | p99 ms | errors | note |\n|---|---|---|---|---|---|---|---|`;
@@ -24,8 +26,16 @@ function table(rows: Figure[], unit: string): string {
   ].join('\n');
 }
 
-function targetsOf(figures: Figure[], mem: MemoryFigures | null): Target[] {
+function targetsOf(figures: Figure[], mem: MemoryFigures | null, cpu: Record<string, number> | null): Target[] {
   const out: Target[] = [];
+  if (cpu) {
+    const rate = (name: string): number | undefined => figures.find((f) => f.section === 'transport' && f.variant === name)?.rate;
+    const [ours, pool] = [CLIENTS[0], CLIENTS[1]];
+    const r1 = rate(ours);
+    const r2 = rate(pool);
+    out.push(target('transport c=64: ≥ 0.85× raw undici Pool req/s', r1 && r2 ? r1 / r2 : null, '>=', 0.85, '×'));
+    out.push(target('transport c=64: client CPU per request ≤ 1.2× raw undici Pool', cpu[ours] && cpu[pool] ? cpu[ours] / cpu[pool] : null, '<=', 1.2, '×'));
+  }
   const at = (section: string, subject: string, variant: string, c: number): number | undefined =>
     figures.find((f) => f.section === section && f.subject === subject && f.variant.startsWith(variant) && f.concurrency === c)?.rate;
   for (const subject of [...new Set(figures.filter((f) => f.section === 'outbound').map((f) => f.subject))]) {
@@ -76,6 +86,12 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const unavailable: string[] = [];
   let mem: MemoryFigures | null = null;
+  let cpu: Record<string, number> | null = null;
+  if (wanted('transport')) {
+    const o = await transport();
+    figures.push(...o.figures);
+    cpu = o.cpu;
+  }
   if (wanted('outbound')) {
     const o = await outbound();
     figures.push(...o.figures);
@@ -95,7 +111,7 @@ async function main(): Promise<void> {
     mem = await memory();
     if (!mem) unavailable.push('memory: node set "ameyo" not registered');
   }
-  const targets = targetsOf(figures, mem);
+  const targets = targetsOf(figures, mem, cpu);
   const cpus = os.cpus();
   const machine = {
     cores: cpus.length,
@@ -147,6 +163,13 @@ Method: ${method}. Simulators run in their own process with recording off and no
   second row measures from the moment the simulator wrote the poll answer (the package's own share, held to < 50 ms).
 - **Memory**: heap and RSS of the Node-RED process around ${env.memoryMessages} click-to-dial messages, then ${env.inFlight}
   sent at once against a simulator that holds every answer.
+
+## Transport (requests/s, one client process, c = 64)
+
+Each HTTP client in a process of its own posts the same small JSON to a plain keep-alive Node server in another
+process (bench/transport-peer.ts); the note gives the client process's CPU time per request (user + system).
+
+${section('transport', 'req/s')}
 
 ## Outbound (messages/s at the node)
 

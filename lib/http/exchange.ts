@@ -85,7 +85,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     for (const k in headers) {
       const v = headers[k];
       if (v === undefined) continue;
-      const name = k.toLowerCase();
+      // undici hands the names in lower case.
+      const name = k;
       if (name === 'set-cookie') this.setCookie = Array.isArray(v) ? v : [v];
       out[name] = Array.isArray(v) ? v.join(', ') : v;
     }

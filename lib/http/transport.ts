@@ -143,9 +143,14 @@ export class Transport {
   }
 
   /** Sends one request, repeating it as `retry` allows; resolves with any HTTP status. */
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  request(req: HttpRequest): Promise<HttpResponse> {
+    // Most calls are never repeated: no retry loop (and no extra promise) for them.
+    return (req.retry ?? 'none') === 'none' ? this.once(req) : this.retrying(req);
+  }
+
+  private async retrying(req: HttpRequest): Promise<HttpResponse> {
     const mode = req.retry ?? 'none';
-    const retries = mode === 'none' ? 0 : (this.opts.retries ?? 2);
+    const retries = this.opts.retries ?? 2;
     const limit = req.timeout ?? this.opts.timeout;
     const max = Math.min(this.opts.retryMaxMs ?? 30000, limit > 0 ? limit : Infinity);
     for (let attempt = 0; ; attempt++) {
