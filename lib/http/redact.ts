@@ -61,19 +61,21 @@ export function secretForms(secret: string): string[] {
   return forms;
 }
 
-const AUTH_SCHEME = /\b(Basic|Bearer)(\s+|%20|\+)[A-Za-z0-9+/=._~-]{6,}/gi;
+/** `Basic` / `Bearer` values, and Diyalog's `DLGA <keyId>:<signature>` (a signature replays for 15 min). */
+const AUTH_SCHEME = /\b(Basic|Bearer|DLGA)(\s+|%20|\+)[A-Za-z0-9+/=._~:-]{6,}/gi;
 
 /** Replaces every occurrence of every secret, in every wire form, with `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
   if (!text) return text;
   // Runs on every answer: only touch the text where there is something to remove.
   let out = text.includes('@') ? text.replace(/(\/\/)[^/@\s:]+:[^/@\s]*@/g, '$1***:***@') : text;
+  // Any authorization value, whoever's it is (a proxy's, a value the list does not hold); first,
+  // while the value is whole.
+  if (/basic|bearer|dlga/i.test(out)) out = out.replace(AUTH_SCHEME, '$1 ***');
   for (const s of secrets) {
     if (!s || s.length < MIN_SECRET_LENGTH) continue;
     for (const f of secretForms(s)) if (out.includes(f)) out = out.split(f).join('***');
   }
-  // Any authorization value, whoever's it is (a proxy's, a value the list does not hold).
-  if (/basic|bearer/i.test(out)) out = out.replace(AUTH_SCHEME, '$1 ***');
   return out;
 }
 

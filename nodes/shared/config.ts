@@ -4,6 +4,7 @@
  * shared by every user, and closed when the last user is removed or the node closes.
  */
 import { DEFAULT_MAX_RESPONSE_BYTES, basicCredential, redact, type ProxySettings, type TlsOptions, type TransportOptions } from '../../lib/http';
+import { guardAdminRoutes } from './admin-errors';
 import type { Node, NodeDef, RED } from './red';
 import type { ConfigSpec } from './spec';
 
@@ -208,6 +209,7 @@ export function registerTestConnection<C extends ClosableClient>(
       )
       .finally(() => void Promise.resolve(client?.close()).catch(() => undefined));
   };
+  guardAdminRoutes(RED.httpAdmin as unknown as Parameters<typeof guardAdminRoutes>[0], RED.settings);
   RED.httpAdmin.post(`/cc-glue/test-connection/${spec.type}`, RED.auth.needsPermission(`${spec.type}.write`), handler);
 }
 
