@@ -205,13 +205,7 @@ for (const [label, runtime] of RUNTIMES)
       fs.mkdirSync(path.join(userDir, 'nodes'), { recursive: true });
       fs.writeFileSync(path.join(userDir, 'nodes', 'sec-driver.js'), DRIVER_JS);
       fs.writeFileSync(path.join(userDir, 'nodes', 'sec-driver.html'), '');
-      let rt: Runtime;
-      try {
-        rt = runtime();
-      } catch (err) {
-        throw new Error(`${(err as Error).message} (the security suite runs on both Node-RED versions)`);
-      }
-      nr = await startNodeRed(rt, userDir, await freePort());
+      nr = await startNodeRed(runtime(), userDir, await freePort());
       const r = await rawRequest(`${nr.url}/flows`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
