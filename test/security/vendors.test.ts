@@ -215,3 +215,46 @@ describe('security: hostile vendors against every client', function () {
       });
     });
 });
+
+describe('security: hostile vendors echo the log-in itself (ICWS connect, GWS session)', function () {
+  this.timeout(30000);
+  for (const status of [400, 401, 500])
+    for (const attack of ['echo', 'echoText'] as Attack[]) {
+      it(`ICWS: POST /icws/connection answered with an ${attack} (HTTP ${status}) leaks no password`, async () => {
+        const sim = await startSimulator('icws', { port: 0 });
+        const h = await new HostileServer(sim.url).listen();
+        const logs: string[] = [];
+        const c = new IcwsClient({ url: h.url, username: 'agent1', password: 'agent1-secret', timeout: 3000, backoffMs: [5000] });
+        c.session.on('warning', (w: string) => logs.push(w));
+        c.session.on('state', (st: unknown) => logs.push(JSON.stringify(st)));
+        try {
+          h.rules = [{ path: /\/icws\/connection$/, attack, status }];
+          const o = await settle(c.setStatus({ statusId: 'Available' }));
+          assert.ok(o.error instanceof CcError, shown(o.value));
+          assert.deepEqual(scan([shown(o.error), ...logs].join('\n'), ['agent1-secret', ...h.carried]), []);
+        } finally {
+          await c.close();
+          await h.close();
+          await sim.close();
+        }
+      });
+      it(`GWS: GET /api/v2/me answered with an ${attack} (HTTP ${status}) leaks no Basic value or password`, async () => {
+        const sim = await startSimulator('gws', { port: 0 });
+        const h = await new HostileServer(sim.url).listen();
+        const logs: string[] = [];
+        const c = new GwsClient({ url: h.url, username: 'agent01', password: 'agent01-pass' }, { timeout: 3000, retries: 0 }, { log: (_l, t) => logs.push(t) });
+        c.onState((st) => logs.push(JSON.stringify(st)));
+        try {
+          h.rules = [{ path: /\/api\/v2\/me$/, attack, status }];
+          for (const o of [await settle(c.interaction('get', { interactionId: 'x-1' })), await settle(c.checkCredentials())]) {
+            assert.ok(o.error instanceof CcError, shown(o.value));
+            assert.deepEqual(scan([shown(o.error), ...logs].join('\n'), ['agent01-pass', basic('agent01', 'agent01-pass'), ...h.carried]), []);
+          }
+        } finally {
+          c.close();
+          await h.close();
+          await sim.close();
+        }
+      });
+    }
+});
