@@ -104,3 +104,15 @@ export function jsonDeeperThan(text: string, max: number): boolean {
   }
   return false;
 }
+
+/** Whether a parsed value nests objects/arrays deeper than `max` (walked without recursion). */
+export function valueDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+  }
+  return false;
+}
