@@ -162,7 +162,11 @@ export function registerTestConnection<C extends ClosableClient>(
     const deployed = id ? RED.nodes.getNode(id) : null;
     const place = deployed ? storedPlaces.get(deployed) : undefined;
     const mayUseStored =
-      !!place && place.type === spec.type && samePlace(place.url, resolveEnv(RED, deployed as Node, url)) && place.proxy === String(settings.proxy ?? '');
+      !!place &&
+      place.type === spec.type &&
+      samePlace(place.url, resolveEnv(RED, deployed as Node, url)) &&
+      // The dialog sends no proxy field today; when a caller names one, it must be the stored one.
+      (settings.proxy === undefined || place.proxy === String(settings.proxy));
     // Only read at all when this node, of this type, is deployed: never another type's secrets.
     const own = (place?.type === spec.type && id ? (RED.nodes.getCredentials?.(id) ?? deployed?.credentials) : undefined) ?? {};
     const creds: Record<string, string | undefined> = {};

@@ -258,6 +258,13 @@ describe('security: test connection uses a stored secret only where it is stored
         assert.match(String(r.body.message), /hashKey/);
       }
     }
+    // Another proxy named for the stored URL: the credential would go through it.
+    const viaProxy = await probe('ameyo-config', {
+      id: 'cfg',
+      settings: { url: sim.url, requestingHost: 'sim-crm', proxy: 'prx' },
+      credentials: { hashKey: '__PWRD__' },
+    });
+    assert.equal(viaProxy.status, 400);
     assert.deepEqual(elsewhere.seen, []);
     // Typed again, the credential goes where the dialog says.
     const typed = await probe('ameyo-config', {
