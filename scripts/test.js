@@ -3,7 +3,8 @@
  * npm test: build (includes the type-check), lint (ESLint + Prettier + the generated editor
  * scripts), then every mocha suite in one run: unit (lib and simulators over the wire), nodes
  * (node-red-node-test-helper), end to end (packed tarball in Node-RED 4.1 and 5), browser
- * (Playwright + Debian's Chromium on both Node-RED versions) and reliability (faults, fuzzing, secrets).
+ * (Playwright + Debian's Chromium on both Node-RED versions), reliability (faults, fuzzing, secrets) and security
+ * (hostile vendors and callers, test/security).
  * `node scripts/test.js unit nodes` runs only those suites (plus build and the Node-RED 5 set-up); `lint` and
  * `validate` (the Flow Library scorecard, scripts/validate.js) are steps that can be named the same way;
  * `screenshots` runs the browser suite taking the README's screenshots (docs/screenshots/).
@@ -64,7 +65,7 @@ if (!only.length || only.includes('validate')) {
 }
 step('Node-RED 5 runtime for the end-to-end suite', process.execPath, [path.join(root, 'scripts', 'setup-nr5.js')]);
 const suites = only.filter((s) => s !== 'lint' && s !== 'validate');
-const all = ['unit', 'nodes', 'e2e', 'browser', 'reliability'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
+const all = ['unit', 'nodes', 'e2e', 'browser', 'reliability', 'security'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
 const globs = (suites.length ? suites : all).map((s) => `dist/test/${s}/**/*.test.js`);
 // `node scripts/test.js validate` (or lint) alone runs no mocha suite.
 if (only.length && !suites.length) process.exit(0);

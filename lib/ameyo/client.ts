@@ -4,7 +4,7 @@
  * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
  */
 import { CcError, notConfigured, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { Transport, parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { classify, isAuthRefusal, readAnswer, type ClickToDialResult } from './parse';
 
@@ -64,8 +64,9 @@ export class AmeyoClient {
       vendor: VENDOR,
       baseUrl: settings.url,
       timeout: settings.timeout ?? DEFAULT_TIMEOUT,
-      secrets: () => [settings.hashKey],
       ...transportOptions,
+      // The caller's secrets are added to the hash key, never put in its place.
+      secrets: () => [settings.hashKey, ...(transportOptions.secrets?.() ?? [])],
     });
   }
 
@@ -84,7 +85,7 @@ export class AmeyoClient {
     if (p.additionalParams !== undefined) data.additionalParams = p.additionalParams;
     if (p.shouldAddCustomer !== undefined) data.shouldAddCustomer = p.shouldAddCustomer;
 
-    const res = await this.transport
+    const raw = await this.transport
       .request({
         operation: op,
         method: 'POST',
@@ -109,7 +110,7 @@ export class AmeyoClient {
         }
         throw err;
       });
-    return this.answer(op, res, { phone, userId: p.userId });
+    return this.answer(op, raw, { phone, userId: p.userId });
   }
 
   /**
@@ -122,14 +123,16 @@ export class AmeyoClient {
     if (!s.url) throw notConfigured(VENDOR, op, 'url');
     if (!s.hashKey) throw notConfigured(VENDOR, op, 'hashKey');
     if (!s.requestingHost) throw notConfigured(VENDOR, op, 'requestingHost');
-    const res = await this.transport.request({
-      operation: op,
-      method: 'POST',
-      path: COMMAND_PATH,
-      query: { command: 'clickToDialWithToken' },
-      headers: this.headers(),
-      body: 'data=' + encodeURIComponent('{}'),
-    });
+    const res = this.clean(
+      await this.transport.request({
+        operation: op,
+        method: 'POST',
+        path: COMMAND_PATH,
+        query: { command: 'clickToDialWithToken' },
+        headers: this.headers(),
+        body: 'data=' + encodeURIComponent('{}'),
+      }),
+    );
     const text = res.text.trim();
     const fail = (code: CcError['code'], message: string): CcError => new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message });
     if (res.status === 401 || res.status === 403 || text === '' || text === 'null')
@@ -152,10 +155,18 @@ export class AmeyoClient {
   }
 
   /** Maps an HTTP answer to an outcome or a contract error (vendors/ameyo.md 4.4). */
-  private answer(op: string, res: HttpResponse, request: { phone: string; userId: string }): ClickToDialAnswer {
+  private readonly redact = (text: string): string => this.transport.redact(text);
+
+  /** The answer with every secret removed: nothing after this point sees the hash key. */
+  private clean(res: HttpResponse): HttpResponse {
+    return redactAnswer(res, this.redact);
+  }
+
+  private answer(op: string, raw: HttpResponse, request: { phone: string; userId: string }): ClickToDialAnswer {
+    const res = this.clean(raw);
     const text = res.text;
     const body = parseJsonOrText(text, res.headers['content-type']);
-    const vendor = vendorAnswer(res, body);
+    const vendor = vendorAnswer(res, body, this.redact);
     const fail = (code: CcError['code'], message: string, detail?: string): CcError =>
       new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
     if (res.status === 401 || res.status === 403)
@@ -181,10 +192,4 @@ export class AmeyoClient {
   close(): void {
     this.transport.close();
   }
-}
-
-function snippet(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (!t) return '';
-  return `: ${t.length > 160 ? t.slice(0, 160) + '…' : t}`;
 }

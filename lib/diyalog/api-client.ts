@@ -5,10 +5,10 @@
  * line feed before the path (the documents disagree); the form that worked is kept.
  */
 import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { Transport, parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { signedHeaders, type SignatureForm } from './hmac';
-import { snippet, VENDOR } from './queue-client';
+import { VENDOR } from './queue-client';
 import { notDeliveredSchema } from './schemas';
 
 export const NOT_DELIVERED_PATH = '/v1/application/interactionisnotdelivered';
@@ -96,17 +96,22 @@ export class DiyalogApiClient {
     if (p.message !== undefined) payload.message = p.message;
     const body = JSON.stringify(payload);
 
-    const send = (form: SignatureForm): Promise<HttpResponse> =>
-      this.transport.request({
-        operation: op,
-        method: 'POST',
-        path: NOT_DELIVERED_PATH,
-        headers: { ...signedHeaders(s, body, this.resourcePath, form), Accept: 'application/json' },
-        body,
-        timeout: opts.timeout,
-        signal: opts.signal,
-        retry: 'unprocessed',
-      });
+    const redact = (t: string): string => this.transport.redact(t);
+    // Every answer is redacted as it arrives: nothing after this point sees a secret.
+    const send = async (form: SignatureForm): Promise<HttpResponse> =>
+      redactAnswer(
+        await this.transport.request({
+          operation: op,
+          method: 'POST',
+          path: NOT_DELIVERED_PATH,
+          headers: { ...signedHeaders(s, body, this.resourcePath, form), Accept: 'application/json' },
+          body,
+          timeout: opts.timeout,
+          signal: opts.signal,
+          retry: 'unprocessed',
+        }),
+        redact,
+      );
     let res = await send(this.form);
     if (res.status === 401 && failureText(res.text) === 'Authorization failed') {
       const other: SignatureForm = this.form === 'lf' ? 'nolf' : 'lf';
@@ -118,7 +123,7 @@ export class DiyalogApiClient {
   }
 
   private answer(op: string, res: HttpResponse): { result: NotDeliveredResult; vendor: VendorAnswer } {
-    const vendor = vendorAnswer(res);
+    const vendor = vendorAnswer(res, undefined, (t) => this.transport.redact(t));
     const fail = (code: ErrorCode, message: string, detail?: string): CcError =>
       new CcError({ code, vendor: VENDOR, operation: op, status: res.status, message: this.transport.redact(message), detail, answer: vendor });
     const text = failureText(res.text);

@@ -6,12 +6,20 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
+import { jsonDeeperThan } from '../http/answer';
 import { compile, fieldOf } from '../validate';
 import { UNSAFE_KEYS, flattenAttachedData, type AttachedData } from './attached-data';
 import { inboundCreateSchema } from './schemas';
 
 /** Largest CreateInteraction body accepted (bytes). */
 export const MAX_INBOUND_BODY = 100 * 1024;
+/**
+ * Deepest nesting of objects/arrays in a body (the body itself is level 1). A msg is cloned
+ * recursively when a node's output is wired to two nodes: 3,000 levels crashed Node-RED.
+ */
+export const MAX_INBOUND_DEPTH = 32;
+/** Most object keys plus array elements in one body, counted over every level. */
+export const MAX_INBOUND_KEYS = 1000;
 
 export interface InboundCreatePayload {
   identityNumber?: string;
@@ -40,6 +48,8 @@ function describe(err: ErrorObject | undefined): string {
  * `contentType` only makes the error message more helpful.
  */
 export function parseCreateInteraction(raw: string, contentType?: string): Parsed<InboundCreatePayload> {
+  // Bounded before parsing: JSON.parse would build any depth, the flow's clones would not.
+  if (jsonDeeperThan(raw, MAX_INBOUND_DEPTH)) return { ok: false, message: DEPTH_MESSAGE };
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -53,6 +63,8 @@ export function parseCreateInteraction(raw: string, contentType?: string): Parse
 /** Checks and normalises an already parsed body (e.g. parsed by an httpNodeMiddleware). */
 export function normaliseCreateInteraction(body: unknown): Parsed<InboundCreatePayload> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'request body must be a JSON object' };
+  const shape = checkShape(body);
+  if (shape) return { ok: false, message: shape };
   if (!validateCreate(body)) return { ok: false, message: describe(validateCreate.errors?.[0]) };
   const flat = flattenAttachedData(body.attachedData);
   if (!flat.ok) return { ok: false, message: flat.message };
@@ -65,6 +77,27 @@ export function normaliseCreateInteraction(body: unknown): Parsed<InboundCreateP
   out.customerId = String(body.customerId);
   out.attachedData = flat.value;
   return { ok: true, value: out };
+}
+
+const DEPTH_MESSAGE = `request body is nested deeper than ${MAX_INBOUND_DEPTH} levels`;
+
+/**
+ * Depth and width of a parsed body, walked without recursion (an already parsed body may be
+ * of any depth); a message naming the bound that is passed, else undefined.
+ */
+export function checkShape(body: unknown, maxDepth = MAX_INBOUND_DEPTH, maxKeys = MAX_INBOUND_KEYS): string | undefined {
+  const stack: Array<[unknown, number]> = [[body, 1]];
+  let keys = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return DEPTH_MESSAGE;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    keys += children.length;
+    if (keys > maxKeys) return `request body has more than ${maxKeys} keys and array elements`;
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+  }
+  return undefined;
 }
 
 /** The interaction id of `DELETE <path>/<id>`: the last segment, percent-decoded. */

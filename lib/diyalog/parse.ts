@@ -3,6 +3,7 @@
  * page shows `"interactionId" = "…"` (an `=` for `:`), so a server built from it may send
  * exactly that: parse strictly, then repair `"<key>" =`, then extract the three fields.
  */
+import { MAX_ANSWER_DEPTH, jsonDeeperThan } from '../http/answer';
 
 export interface QueueEnvelope {
   success: boolean;
@@ -42,13 +43,15 @@ function unescape(s: string): string {
 export function readQueueAnswer(text: string): QueueEnvelope | null {
   const t = text.trim();
   if (!t) return null;
+  // Nested deeper than any envelope: read by extraction only (a msg must stay clonable).
+  const deep = jsonDeeperThan(t, MAX_ANSWER_DEPTH);
   try {
-    return fromJson(JSON.parse(t), 'json');
+    if (!deep) return fromJson(JSON.parse(t), 'json');
   } catch {
     /* fall through to the repairs */
   }
   try {
-    return fromJson(JSON.parse(t.replace(REPAIR, '$1: ')), 'repaired');
+    if (!deep) return fromJson(JSON.parse(t.replace(REPAIR, '$1: ')), 'repaired');
   } catch {
     /* fall through to extraction */
   }

@@ -4,8 +4,18 @@
  *   DELETE <url>/<encodeURIComponent(interactionId)>
  * Answers are read tolerantly (the seed's `=` sample) and mapped to the contract's codes.
  */
-import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import { Transport, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
+import {
+  Transport,
+  pathSegment,
+  redactAnswer,
+  snippet,
+  vendorAnswer,
+  type HttpRequest,
+  type HttpResponse,
+  type TransportOptions,
+  type CancelSignal,
+} from '../http';
 import { check } from '../validate';
 import { encodeAttachedData, type AttachedData, type AttachedDataShape } from './attached-data';
 import { TokenCheck } from './inbound';
@@ -97,7 +107,7 @@ export class DiyalogQueueClient {
     }
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
     // A repeat may queue the customer twice: only what provably was not processed is retried.
-    const res = await this.transport.request({
+    const res = await this.send({
       operation: op,
       method: 'POST',
       path: '/CreateInteraction',
@@ -108,7 +118,7 @@ export class DiyalogQueueClient {
       retry: 'unprocessed',
     });
     const env = this.answer(op, res, false);
-    const vendor = vendorAnswer(res, bodyOf(env));
+    const vendor = vendorAnswer(res, bodyOf(env), this.redact);
     if (!env?.interactionId) throw this.fail(op, res, vendor, 'VENDOR_ERROR', 'the answer carries no result.interactionId');
     return { result: { success: true, errorMessage: env.errorMessage, interactionId: env.interactionId }, vendor };
   }
@@ -117,26 +127,38 @@ export class DiyalogQueueClient {
     const op = 'deleteInteraction';
     const p = check<{ interactionId: string | number }>(VENDOR, op, deleteInteractionSchema, params);
     const id = String(p.interactionId);
-    // It goes into the URL path: a lone surrogate cannot be percent-encoded (URIError).
-    if (/\p{Cs}/u.test(id)) throw invalidInput(VENDOR, op, 'interactionId', 'is not valid Unicode text (it holds a lone surrogate)');
+    const segment = pathSegment(VENDOR, op, 'interactionId', id);
     if (!this.settings.url) throw notConfigured(VENDOR, op, 'url');
-    const res = await this.transport.request({
+    const res = await this.send({
       operation: op,
       method: 'DELETE',
-      path: '/' + encodeURIComponent(id),
+      path: '/' + segment,
       headers: this.headers(false),
       timeout: opts.timeout,
       signal: opts.signal,
       retry: 'idempotent',
     });
     const env = this.answer(op, res, true);
-    return { result: { success: true, interactionId: id }, vendor: vendorAnswer(res, bodyOf(env)) };
+    return { result: { success: true, interactionId: id }, vendor: vendorAnswer(res, bodyOf(env), this.redact) };
   }
 
   /** Maps an answer to the contract; returns the envelope of a successful one (null: empty body). */
-  private answer(op: string, res: HttpResponse, emptyOk: boolean): QueueEnvelope | null {
+  private readonly redact = (text: string): string => this.transport.redact(text);
+
+  /** Every answer is redacted as it arrives: nothing after this point sees a secret. */
+  private async send(req: HttpRequest): Promise<HttpResponse> {
+    return this.clean(await this.transport.request(req));
+  }
+
+  /** The answer with every secret removed (an echoing service leaks nothing). */
+  private clean(res: HttpResponse): HttpResponse {
+    return redactAnswer(res, this.redact);
+  }
+
+  private answer(op: string, raw: HttpResponse, emptyOk: boolean): QueueEnvelope | null {
+    const res = this.clean(raw);
     const env = readQueueAnswer(res.text);
-    const vendor = vendorAnswer(res, bodyOf(env));
+    const vendor = vendorAnswer(res, bodyOf(env), this.redact);
     const said = env?.errorMessage ? `: ${env.errorMessage}` : '';
     if (res.status === 401 || res.status === 403)
       throw this.fail(op, res, vendor, 'AUTH_FAILED', `the queueing service refused the Auth-Token (HTTP ${res.status})${said}`, env);
@@ -173,10 +195,4 @@ export class DiyalogQueueClient {
 /** msg.vendor.body: the parsed JSON only where the service answered valid JSON, else its text. */
 function bodyOf(env: QueueEnvelope | null): unknown {
   return env?.via === 'json' ? env.json : undefined;
-}
-
-export function snippet(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (!t) return '';
-  return `: ${t.length > 160 ? t.slice(0, 160) + '…' : t}`;
 }

@@ -7,7 +7,7 @@
  * - an empty 2xx body (Accept/Reject per the seed's text).
  */
 import { CcError, codeForStatus, type ErrorCode, type VendorAnswer } from '../errors';
-import { parseJsonOrText, safeHeaders, type HttpResponse } from '../http';
+import { parseJsonOrText, redact as redactWith, redactAnswer, snippet, vendorAnswer, type HttpResponse, type Redactor } from '../http';
 
 export const VENDOR = 'GWS';
 
@@ -27,9 +27,12 @@ export interface Classified {
 }
 
 /** The answer as `msg.vendor` shows it: no cookie, no CSRF header name or token, no auth echo. */
-export function vendorAnswerOf(res: HttpResponse, body: unknown): VendorAnswer {
-  return { status: res.status, headers: safeHeaders(res.headers, ['x-csrf-header', 'x-csrf-token', 'www-authenticate']), body };
+export function vendorAnswerOf(res: HttpResponse, body: unknown, redact: Redactor): VendorAnswer {
+  return vendorAnswer(res, body, redact, ['x-csrf-header', 'x-csrf-token', 'www-authenticate']);
 }
+
+/** Without the session's secrets at hand: still no `Basic` / `Bearer` value. */
+const authValuesOnly: Redactor = (s) => redactWith(s, []);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,9 +46,11 @@ function words(o: Record<string, unknown>): string | undefined {
 }
 
 /** Classifies one answer; throws a CcError for a refusal, returns the parsed body otherwise. */
-export function classify(operation: string, res: HttpResponse, redact: (s: string) => string = (s) => s): Classified {
+export function classify(operation: string, raw: HttpResponse, redact: Redactor = authValuesOnly): Classified {
+  // Redacted before anything is parsed, cut short or shown.
+  const res = redactAnswer(raw, redact);
   const body = res.text.trim() === '' ? '' : parseJsonOrText(res.text);
-  const answer = vendorAnswerOf(res, body);
+  const answer = vendorAnswerOf(res, body, redact);
   const ok2xx = res.status >= 200 && res.status < 300;
   const fail = (code: ErrorCode, message: string, detail?: string): CcError =>
     new CcError({ code, vendor: VENDOR, operation, status: res.status, message: redact(message), detail: detail && redact(detail), answer });
@@ -74,8 +79,7 @@ export function classify(operation: string, res: HttpResponse, redact: (s: strin
   if (res.status === 403 && typeof body === 'string' && /csrf/i.test(body)) {
     throw fail('AUTH_FAILED', `GWS refused the CSRF token after a session refresh: ${body.trim()}`, body.trim());
   }
-  const snippet = typeof body === 'string' && body.trim() ? `: ${body.trim().slice(0, 160)}` : '';
-  throw fail(codeForStatus(res.status), `GWS answered HTTP ${res.status}${snippet}`);
+  throw fail(codeForStatus(res.status), `GWS answered HTTP ${res.status}${typeof body === 'string' ? snippet(body) : ''}`);
 }
 
 /** `"http://…/api/v2/interactions/00027aKQ3TSR001B"` → `00027aKQ3TSR001B` (decoded). */

@@ -5,7 +5,7 @@
  * through the one classifier (`answer.ts`).
  */
 import { CcError, invalidInput, notConfigured, type VendorAnswer } from '../errors';
-import type { CancelSignal, TransportOptions } from '../http';
+import { pathSegment, redactError, type CancelSignal, type TransportOptions } from '../http';
 import { classify, idFromUri, VENDOR } from './answer';
 import { GwsSession, type GwsSessionOptions, type GwsState, type NotificationListener, type SessionRequest } from './session';
 
@@ -105,9 +105,14 @@ export class GwsClient {
     if (!this.settings.password) throw notConfigured(VENDOR, op, 'password');
   }
 
+  private readonly redact = (text: string): string => this.session.redact(text);
+
   private async call(req: SessionRequest): Promise<{ body: unknown; partial: boolean; vendor: VendorAnswer }> {
-    const res = await this.session.request(req);
-    const c = classify(req.operation, res, (s) => this.session.redact(s));
+    // What the session throws (a refused log-in with its answer) is redacted here too.
+    const res = await this.session.request(req).catch((err: unknown) => {
+      throw redactError(err, this.redact);
+    });
+    const c = classify(req.operation, res, this.redact);
     return { body: c.body, partial: c.partial, vendor: c.answer };
   }
 
@@ -140,7 +145,7 @@ export class GwsClient {
     } else {
       body = { operationName: op === 'ready' ? 'Ready' : 'NotReady' };
       const channel = optionalString(op, 'channel', params.channel);
-      if (channel !== undefined) path = `/api/v2/me/channels/${encodeURIComponent(channel)}`;
+      if (channel !== undefined) path = `/api/v2/me/channels/${pathSegment(VENDOR, op, 'channel', channel)}`;
     }
     this.configured(op);
     const r = await this.call({ operation: op, method: 'POST', path, body, ...opts });
@@ -188,7 +193,7 @@ export class GwsClient {
       return { payload: listOf(op, r.body, r.vendor), vendor: r.vendor };
     }
     const id = nonEmptyString(op, 'interactionId', params.interactionId);
-    const idPath = encodeURIComponent(id);
+    const idPath = pathSegment(VENDOR, op, 'interactionId', id);
     if (op === 'get') {
       this.configured(op);
       const r = await this.call({ operation: op, method: 'GET', path: `/api/v2/interactions/${idPath}`, ...opts });
@@ -216,7 +221,9 @@ export class GwsClient {
   /** "Test connection": opens a session with `GET /api/v2/me`; 401 is AUTH_FAILED. */
   async checkCredentials(opts: CallOptions = {}): Promise<{ ok: true }> {
     this.configured('testConnection');
-    await this.session.open('testConnection', opts.signal);
+    await this.session.open('testConnection', opts.signal).catch((err: unknown) => {
+      throw redactError(err, this.redact);
+    });
     return { ok: true };
   }
 

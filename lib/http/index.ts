@@ -4,3 +4,4 @@ export * from './retry';
 export * from './redact';
 export * from './cancel';
 export * from './answer';
+export * from './path';

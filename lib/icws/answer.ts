@@ -3,7 +3,7 @@
  * ICWS status becomes an error code; match on status and errorId/errorCode, never on text.
  */
 import { CcError, type ErrorCode, type VendorAnswer } from '../errors';
-import { parseJsonOrText, safeHeaders, type HttpResponse } from '../http';
+import { parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type Redactor } from '../http';
 
 export const VENDOR = 'ICWS';
 
@@ -28,9 +28,9 @@ export function errorBody(body: unknown): IcwsErrorBody {
   return out;
 }
 
-/** The answer as `msg.vendor` shows it: no cookie, CSRF token or session id. */
-export function icwsVendorAnswer(res: HttpResponse): VendorAnswer {
-  return { status: res.status, headers: safeHeaders(res.headers, SESSION_HEADERS), body: parseJsonOrText(res.text) };
+/** The answer as `msg.vendor` shows it: no cookie, CSRF token, session id or echoed secret. */
+export function icwsVendorAnswer(res: HttpResponse, redact: Redactor): VendorAnswer {
+  return vendorAnswer(res, undefined, redact, SESSION_HEADERS);
 }
 
 export const AUTH_FAILURE_ID = 'error.request.connection.authenticationFailure';
@@ -53,12 +53,14 @@ const HINTS: Partial<Record<number, string>> = {
   429: 'rate limited after retries',
 };
 
-export function icwsError(operation: string, res: HttpResponse, redact: (s: string) => string): CcError {
-  const answer = icwsVendorAnswer(res);
+export function icwsError(operation: string, raw: HttpResponse, redact: Redactor): CcError {
+  // Redacted before anything is read or cut short.
+  const res = redactAnswer(raw, redact);
+  const answer = icwsVendorAnswer(res, redact);
   const body = errorBody(answer.body);
   const code = codeFor(operation, res.status, body);
-  const own = body.message ? redact(body.message) : undefined;
-  const parts = [own ?? (typeof answer.body === 'string' && answer.body.trim() ? redact(answer.body.trim().slice(0, 160)) : `HTTP ${res.status}`)];
+  const own = body.message || undefined;
+  const parts = [own ?? (typeof answer.body === 'string' && answer.body.trim() ? snippet(answer.body).slice(2) : `HTTP ${res.status}`)];
   const id = body.errorId ?? (body.errorCode !== undefined ? String(body.errorCode) : undefined);
   const meta = [`HTTP ${res.status}`, id].filter(Boolean).join(', ');
   const hint = code === 'AUTH_FAILED' && operation === 'connect' ? 'check user name and password' : HINTS[res.status];

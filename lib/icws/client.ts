@@ -5,7 +5,7 @@
  * ...body}` or a contract error.
  */
 import { CcError, invalidInput, notConfigured, type VendorAnswer } from '../errors';
-import type { HttpResponse } from '../http';
+import { pathSegment, redactAnswer, type HttpResponse } from '../http';
 import { check } from '../validate';
 import { VENDOR, icwsError, icwsVendorAnswer, okPayload } from './answer';
 import { SKIP_LABEL } from './messages';
@@ -216,8 +216,16 @@ export class IcwsClient {
     this.configured(op);
     const body = { statusId: p.statusId };
     let userId = p.userId ?? '';
+    // A path segment is data: `..` would address another resource (checked before connecting).
+    if (p.userId !== undefined) pathSegment(VENDOR, op, 'userId', p.userId);
     // The session's own user id is known for sure once it is open (the connect answer says it).
-    const res = await this.session.request(op, 'PUT', (own) => `status/user-statuses/${encodeURIComponent((userId = p.userId ?? own))}`, body, o);
+    const res = await this.session.request(
+      op,
+      'PUT',
+      (own) => `status/user-statuses/${pathSegment(VENDOR, op, 'userId', (userId = p.userId ?? own))}`,
+      body,
+      o,
+    );
     return this.answer(op, res, { ...body, userId });
   }
 
@@ -298,9 +306,13 @@ export class IcwsClient {
     }
   }
 
-  private answer(op: IcwsOperation, res: HttpResponse, sent: Record<string, unknown>, callAtSend?: string): IcwsResult {
-    if (res.status < 200 || res.status >= 300) throw icwsError(op, res, (s) => this.session.transport.redact(s));
+  private readonly redact = (text: string): string => this.session.transport.redact(text);
+
+  private answer(op: IcwsOperation, raw: HttpResponse, sent: Record<string, unknown>, callAtSend?: string): IcwsResult {
+    // Redacted as it arrives: neither payload, msg.vendor nor an error sees an echoed secret.
+    const res = redactAnswer(raw, this.redact);
+    if (res.status < 200 || res.status >= 300) throw icwsError(op, res, this.redact);
     this.session.remember(op, sent, callAtSend);
-    return { payload: okPayload(res), vendor: icwsVendorAnswer(res) };
+    return { payload: okPayload(res), vendor: icwsVendorAnswer(res, this.redact) };
   }
 }

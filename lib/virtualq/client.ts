@@ -11,6 +11,9 @@ import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../er
 import {
   Transport,
   parseJsonOrText,
+  pathSegment,
+  redactAnswer,
+  snippet,
   vendorAnswer,
   type HttpRequest,
   type HttpResponse,
@@ -154,8 +157,9 @@ export class VirtualQClient {
       vendor: VENDOR,
       baseUrl: apiBase(settings.url),
       timeout: settings.timeout ?? DEFAULT_TIMEOUT,
-      secrets: () => [settings.apiKey],
       ...transportOptions,
+      // The caller's secrets are added to the API key, never put in its place.
+      secrets: () => [settings.apiKey, ...(transportOptions.secrets?.() ?? [])],
     });
   }
 
@@ -290,7 +294,7 @@ export class VirtualQClient {
     const op = 'isActive';
     const p = checkParams<LineParams>(op, schemas.line, params);
     const id = idNumber(op, 'lineId', p.lineId);
-    const a = await this.send(op, 'GET', `/lines/${id}`, { query: { check_active: 'true' } }, opts);
+    const a = await this.send(op, 'GET', `/lines/${pathSegment(VENDOR, op, 'lineId', id)}`, { query: { check_active: 'true' } }, opts);
     const line = toPlain(this.single(op, a));
     const state = line.virtualqLineState;
     return { result: { active: typeof state === 'string' && state.toLowerCase() === 'active', line }, vendor: a.vendor };
@@ -301,7 +305,13 @@ export class VirtualQClient {
     const op = 'callOffered';
     const p = checkParams<LineParams>(op, schemas.line, params);
     const id = idNumber(op, 'lineId', p.lineId);
-    const a = await this.send(op, 'POST', `/lines/${id}/log_call_offered`, { body: envelope('lines', { line_id: id }), retry: 'unprocessed' }, opts);
+    const a = await this.send(
+      op,
+      'POST',
+      `/lines/${pathSegment(VENDOR, op, 'lineId', id)}/log_call_offered`,
+      { body: envelope('lines', { line_id: id }), retry: 'unprocessed' },
+      opts,
+    );
     return { result: { ok: true }, vendor: a.vendor };
   }
 
@@ -345,7 +355,13 @@ export class VirtualQClient {
       if (v === undefined) continue;
       attributes[attr] = name === 'open' || name === 'agentList' ? v : wholeNumber(op, name, v);
     }
-    const a = await this.send(op, 'PUT', `/line_groups/${id}`, { body: envelope('line_groups', attributes), retry: 'unprocessed' }, opts);
+    const a = await this.send(
+      op,
+      'PUT',
+      `/line_groups/${pathSegment(VENDOR, op, 'lineGroupId', id)}`,
+      { body: envelope('line_groups', attributes), retry: 'unprocessed' },
+      opts,
+    );
     // CONTRACT.md 2.2: update → {ok: true}; the group the server may return stays in msg.vendor.
     return { result: { ok: true }, vendor: a.vendor };
   }
@@ -417,7 +433,7 @@ export class VirtualQClient {
     if (!s.apiKey) throw notConfigured(VENDOR, op, 'apiKey');
     const headers: Record<string, string> = { 'X-Api-Key': s.apiKey };
     if (req.body !== undefined) headers['Content-Type'] = MEDIA_TYPE;
-    const res = await this.transport.request({
+    const raw = await this.transport.request({
       operation: op,
       method,
       path,
@@ -428,12 +444,12 @@ export class VirtualQClient {
       signal: opts.signal,
       retry: req.retry ?? 'idempotent',
     });
-    // A server or proxy that echoes the key must not put it into msg.vendor: redact before parsing.
-    const text = this.transport.redact(res.text);
+    // A server or proxy that echoes the key must not put it anywhere: redact before parsing.
+    const redact = (t: string): string => this.transport.redact(t);
+    const res = redactAnswer(raw, redact);
+    const text = res.text;
     const body = parseJsonOrText(text);
-    const answerHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) answerHeaders[k] = this.transport.redact(v);
-    const parsed: Parsed = { res, body, vendor: vendorAnswer({ ...res, headers: answerHeaders }, text.trim() === '' ? null : body) };
+    const parsed: Parsed = { res, body, vendor: vendorAnswer(res, text.trim() === '' ? null : body, redact) };
     if (res.status >= 200 && res.status < 300) return { ...parsed, notFound: false };
     // Filtered lists: a 404 is "nothing matched" (older servers); the caller decides. A 404
     // page that is not virtualQ's JSON (a wrong URL, a proxy) stays an error, so that a
@@ -468,7 +484,7 @@ export class VirtualQClient {
       vendor: VENDOR,
       operation: op,
       status: a.res.status,
-      message: `expected ${what} in the answer (HTTP ${a.res.status})${snippet(this.transport.redact(a.res.text))}`,
+      message: `expected ${what} in the answer (HTTP ${a.res.status})${snippet(a.res.text)}`,
       answer: a.vendor,
     });
   }
@@ -545,12 +561,6 @@ function unknownOperation(operation: string, known: readonly string[]): CcError 
     field: 'operation',
     message: `operation must be one of ${known.join(', ')}`,
   });
-}
-
-function snippet(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (!t) return '';
-  return `: ${t.length > 160 ? t.slice(0, 160) + '…' : t}`;
 }
 
 export type { Caller, Normalised, JsonObject };

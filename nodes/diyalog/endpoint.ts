@@ -158,7 +158,14 @@ export class Endpoint {
     const timer = setTimeout(this.expire, this.opts.responseTimeout, request);
     this.pending.set(request, { res, timer });
     this.opts.onChange?.('accept');
-    this.opts.emit(kind, payload, request);
+    try {
+      this.opts.emit(kind, payload, request);
+    } catch (err) {
+      // Whatever the flow's send throws stays an answer of this request, never the process's.
+      this.pending.delete(request);
+      clearTimeout(timer);
+      this.reject(res, 500, failureEnvelope(`the flow could not take the request: ${(err as Error)?.message ?? String(err)}`));
+    }
   }
 
   private readonly expire = (request: number): void => {
@@ -269,17 +276,31 @@ export class Dispatcher {
     if (mw.length === 0) return fn();
     let i = 0;
     const step = (err?: unknown): void => {
-      if (err) return next(err);
+      // A middleware's failure (e.g. a body parser's) is answered in the envelope, not as HTML.
+      if (err) return middlewareFailed(res, err);
       if (i >= mw.length) return fn();
       const m = mw[i++];
       try {
         m(req, res, step);
       } catch (e) {
-        next(e);
+        middlewareFailed(res, e);
       }
     };
     step();
   }
+}
+
+function middlewareFailed(res: ServerResponse, err: unknown): void {
+  const e = err as ParserError;
+  const type = typeof e?.type === 'string' ? e.type : '';
+  const status = Number(e?.status);
+  if (type === 'entity.too.large') return write(res, 400, TOO_LARGE, { Connection: 'close' });
+  if (type === 'entity.parse.failed') return write(res, 400, failureEnvelope('the body is not valid JSON'));
+  write(
+    res,
+    status >= 400 && status < 500 ? 400 : 500,
+    failureEnvelope(status >= 400 && status < 500 ? 'the body could not be read' : 'the request could not be handled'),
+  );
 }
 
 /** The dispatcher of an HTTP node app, mounted on first use. */

@@ -2,6 +2,7 @@
  * GWS node set: `gws-config` (one HTTP session + one CometD client per config node),
  * `gws-agent`, `interaction-op` and `interaction-events`.
  */
+import { MAX_ANSWER_DEPTH, valueDeeperThan } from '../../lib/http/answer';
 import { CcError, notConfigured } from '../../lib/errors';
 import { GwsClient } from '../../lib/gws';
 import { registerConfigNode, registerTestConnection, type ConfigHandle, type ConfigValues } from '../shared/config';
@@ -73,7 +74,14 @@ export = function (RED: RED): void {
         const client = handle.client();
         client.gws.configured('subscribe');
         for (const ch of channels) {
-          stops.push(client.gws.subscribe(ch, (n) => node.send({ topic: n.channel, payload: n.data })));
+          stops.push(
+            client.gws.subscribe(ch, (n) => {
+              // A notification Node-RED could not clone (nested too deep) is reported, never sent.
+              if (valueDeeperThan(n.data, MAX_ANSWER_DEPTH))
+                return node.warn(`GWS notification on ${n.channel} nested deeper than ${MAX_ANSWER_DEPTH} levels: not passed on`);
+              node.send({ topic: n.channel, payload: n.data });
+            }),
+          );
         }
       } catch (err) {
         fail(

@@ -2,6 +2,7 @@
  * ICWS node set: `icws-config` (one ICWS session + message stream per config node),
  * `icws-dialer` (the Dialer requests) and `icws-dialer-events` (the Dialer messages).
  */
+import { MAX_ANSWER_DEPTH, valueDeeperThan } from '../../lib/http/answer';
 import { CcError, notConfigured } from '../../lib/errors';
 import { DIALER_PREFIX, IcwsClient, callTypeOf, isDialerMessage, parseTypes, type IcwsMessage, type IcwsOperation } from '../../lib/icws';
 import { registerConfigNode, registerTestConnection, type ConfigHandle, type ConfigValues } from '../shared/config';
@@ -128,6 +129,10 @@ export = function (RED: RED): void {
         const onMessage = (m: IcwsMessage): void => {
           if (!isDialerMessage(m) || (types.length && !types.includes(m.__type))) return;
           // Each node gets its own copy: flows may change what they receive.
+          // An event Node-RED could not clone (nested too deep) is reported, never sent: a clone
+          // that overflows the stack would take the process down.
+          if (valueDeeperThan(m, MAX_ANSWER_DEPTH))
+            return node.warn(`ICWS event ${String(m.__type)} nested deeper than ${MAX_ANSWER_DEPTH} levels: not passed on`);
           const msg: Record<string, unknown> = { topic: m.__type, payload: RED.util.cloneMessage(m) };
           const callType = callTypeOf(m);
           if (callType) msg.callType = callType;

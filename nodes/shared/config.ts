@@ -3,7 +3,8 @@
  * session vendors, its session and event stream), created when the first user needs it,
  * shared by every user, and closed when the last user is removed or the node closes.
  */
-import type { ProxySettings, TlsOptions, TransportOptions } from '../../lib/http';
+import { DEFAULT_MAX_RESPONSE_BYTES, basicCredential, redact, type ProxySettings, type TlsOptions, type TransportOptions } from '../../lib/http';
+import { guardAdminRoutes } from './admin-errors';
 import type { Node, NodeDef, RED } from './red';
 import type { ConfigSpec } from './spec';
 
@@ -59,9 +60,18 @@ function tlsFrom(RED: RED, id: unknown): TlsOptions | undefined {
   return o as TlsOptions;
 }
 
+type ProxyNode = { url?: string; noproxy?: string[]; credentials?: { username?: string; password?: string } };
+
+/** A core `http proxy` node's password (and its Basic form): redacted like the vendor's own credentials. */
+function proxySecrets(RED: RED, id: unknown): string[] {
+  const c = id ? (RED.nodes.getNode(String(id)) as unknown as ProxyNode | null)?.credentials : undefined;
+  if (!c?.password) return [];
+  return [c.password, basicCredential(c.username ?? '', c.password)];
+}
+
 function proxyFrom(RED: RED, id: unknown): ProxySettings | undefined {
   if (!id) return undefined;
-  const p = RED.nodes.getNode(String(id)) as unknown as { url?: string; noproxy?: string[]; credentials?: { username?: string; password?: string } } | null;
+  const p = RED.nodes.getNode(String(id)) as unknown as ProxyNode | null;
   if (!p?.url) return undefined;
   let url = p.url;
   if (!/^\w+:\/\//.test(url)) url = 'http://' + url;
@@ -86,24 +96,55 @@ export function configValues(
     node ? resolveEnv(RED, node, v) : (v ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, n: string) => process.env[n] ?? '');
   const credentials: Record<string, string> = {};
   for (const c of spec.credentials) credentials[c] = env(rawCredentials[c]);
-  const secretValues = Object.values(credentials).filter((s) => s.length > 0);
+  const secretValues = [...Object.values(credentials).filter((s) => s.length > 0), ...proxySecrets(RED, def.proxy)];
   const timeout = Number(def.timeout) > 0 ? Number(def.timeout) : defaultTimeout;
   const maxSockets = Number(def.maxSockets) > 0 ? Number(def.maxSockets) : 64;
+  // The answer byte cap (counted after decoding) is set in KB in the editor; default 4 MB.
+  const maxResponseBytes = Number(def.maxResponseKB) > 0 ? Math.floor(Number(def.maxResponseKB) * 1024) : DEFAULT_MAX_RESPONSE_BYTES;
   return {
     node: node as Node,
     def,
     url: env(typeof def.url === 'string' ? def.url : '').trim(),
     timeout,
     credentials,
-    transport: { timeout, maxSockets, tls: tlsFrom(RED, def.tls), proxy: proxyFrom(RED, def.proxy), secrets: () => secretValues },
+    transport: { timeout, maxSockets, maxResponseBytes, tls: tlsFrom(RED, def.tls), proxy: proxyFrom(RED, def.proxy), secrets: () => secretValues },
   };
 }
 
+/** Where a deployed config node's credentials may be used: its type, URL and proxy (the user's own words). */
+interface StoredPlace {
+  type: string;
+  url: string;
+  proxy: string;
+}
+const storedPlaces = new WeakMap<Node, StoredPlace>();
+
+/** A URL as the comparison sees it: scheme, host, port, path prefix (no trailing slash), query. */
+export function samePlace(a: string, b: string): boolean {
+  const norm = (u: string): string | undefined => {
+    try {
+      const x = new URL(u.trim());
+      x.hash = '';
+      x.pathname = x.pathname.replace(/\/+$/, '') || '/';
+      return x.href;
+    } catch {
+      return undefined;
+    }
+  };
+  const na = norm(a);
+  return na !== undefined && na === norm(b);
+}
+
+type AdminReq = { body?: unknown; user?: unknown; path?: string; ip?: string };
+type AdminRes = { json(b: unknown): void; status(n: number): { json(b: unknown): void } };
+
 /**
  * "Test connection" from the config node's edit dialog: `POST cc-glue/test-connection/<type>`
- * with the dialog's unsaved values; a credential left as the placeholder (or empty) is taken from
- * the deployed node. Guarded by the type's write permission; answers `{ok}` or `{ok:false, code,
- * message}` and never echoes a credential.
+ * with the dialog's unsaved values. A credential left as the placeholder (or empty) is taken from
+ * the deployed node only when that node is of this type and the dialog names the URL (and proxy)
+ * the credential is stored for; otherwise it must be typed again (400 naming it), so that a
+ * stored secret is never sent anywhere else. Guarded by the type's write permission; every call
+ * is written to the audit log (no secret); answers `{ok}` or `{ok:false, code, message}`.
  */
 export function registerTestConnection<C extends ClosableClient>(
   RED: RED,
@@ -112,18 +153,46 @@ export function registerTestConnection<C extends ClosableClient>(
   test: (client: C) => Promise<unknown>,
   defaultTimeout: number,
 ): void {
-  const handler = (req: { body?: unknown }, res: { json(b: unknown): void; status(n: number): { json(b: unknown): void } }): void => {
-    const body = (req.body ?? {}) as { id?: string; settings?: Record<string, unknown>; credentials?: Record<string, string> };
-    const stored = (body.id ? (RED.nodes.getCredentials?.(body.id) ?? RED.nodes.getNode(body.id)?.credentials) : undefined) ?? {};
+  const handler = (req: AdminReq, res: AdminRes): void => {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { id?: unknown; settings?: unknown; credentials?: unknown };
+    const id = typeof body.id === 'string' && body.id ? body.id : undefined;
+    const settings = (body.settings && typeof body.settings === 'object' ? body.settings : {}) as Record<string, unknown>;
+    const given = (body.credentials && typeof body.credentials === 'object' ? body.credentials : {}) as Record<string, unknown>;
+    const url = typeof settings.url === 'string' ? settings.url : '';
+    const deployed = id ? RED.nodes.getNode(id) : null;
+    const place = deployed ? storedPlaces.get(deployed) : undefined;
+    const mayUseStored =
+      !!place &&
+      place.type === spec.type &&
+      samePlace(place.url, resolveEnv(RED, deployed as Node, url)) &&
+      // The dialog sends no proxy field today; when a caller names one, it must be the stored one.
+      (settings.proxy === undefined || place.proxy === String(settings.proxy));
+    // Only read at all when this node, of this type, is deployed: never another type's secrets.
+    const own = (place?.type === spec.type && id ? (RED.nodes.getCredentials?.(id) ?? deployed?.credentials) : undefined) ?? {};
     const creds: Record<string, string | undefined> = {};
+    const mustType: string[] = [];
     for (const c of spec.credentials) {
-      const given = body.credentials?.[c];
-      creds[c] = !given || given === '__PWRD__' ? stored[c] : given;
+      const v = given[c];
+      const typed = typeof v === 'string' && v !== '' && v !== '__PWRD__' ? v : undefined;
+      // The placeholder (or an empty field of a node that has a stored value) asks for the stored one.
+      const wantsStored = typed === undefined && (v === '__PWRD__' || Boolean(own[c]));
+      if (wantsStored && !mayUseStored) mustType.push(c);
+      creds[c] = typed ?? (mayUseStored ? own[c] : undefined);
     }
-    const def = { id: body.id ?? 'test', type: spec.type, ...(body.settings ?? {}) } as NodeDef;
+    const audit = (result: string): void =>
+      RED.log.audit?.(
+        { event: 'cc-glue.test-connection', type: spec.type, id: id ?? null, url: redact(url, []), storedCredentials: mayUseStored, result },
+        req,
+      );
+    if (mustType.length) {
+      audit('refused: ' + mustType.join(', '));
+      const message = `${mustType.join(', ')} must be typed again: a stored credential is used only by its own ${spec.type} node with the URL it is stored for`;
+      res.status(400).json({ ok: false, code: 'INVALID_INPUT', field: mustType[0], message });
+      return;
+    }
+    const def = { ...settings, id: id ?? 'test', type: spec.type } as NodeDef;
     let client: C | undefined;
-    const secrets = Object.values(creds).filter((v): v is string => Boolean(v && v.length >= 3));
-    const scrub = (t: string): string => secrets.reduce((acc, s) => acc.split(s).join('***'), t);
+    const secrets = Object.values(creds).filter((v): v is string => Boolean(v));
     Promise.resolve()
       .then(() => {
         const values = configValues(RED, spec, null, def, creds, defaultTimeout);
@@ -132,11 +201,19 @@ export function registerTestConnection<C extends ClosableClient>(
         return test(client);
       })
       .then(
-        () => res.json({ ok: true }),
-        (err: { code?: string; message?: string }) => res.json({ ok: false, code: err.code ?? 'VENDOR_ERROR', message: scrub(String(err.message ?? err)) }),
+        () => {
+          audit('ok');
+          res.json({ ok: true });
+        },
+        (err: { code?: string; message?: string }) => {
+          const code = typeof err?.code === 'string' ? err.code : 'VENDOR_ERROR';
+          audit(code);
+          res.json({ ok: false, code, message: redact(String(err?.message ?? err), secrets) });
+        },
       )
       .finally(() => void Promise.resolve(client?.close()).catch(() => undefined));
   };
+  guardAdminRoutes(RED.httpAdmin as unknown as Parameters<typeof guardAdminRoutes>[0], RED.settings);
   RED.httpAdmin.post(`/cc-glue/test-connection/${spec.type}`, RED.auth.needsPermission(`${spec.type}.write`), handler);
 }
 
@@ -149,6 +226,7 @@ export function registerConfigNode<C extends ClosableClient>(RED: RED, spec: Con
     RED.nodes.createNode(this, def);
     const node = this;
     const values = configValues(RED, spec, node, def, node.credentials ?? {}, defaultTimeout);
+    storedPlaces.set(node, { type: spec.type, url: values.url, proxy: String(def.proxy ?? '') });
     let client: C | undefined;
     let stopState: (() => void) | undefined;
     const users = new Map<Node, ((s: SessionState | undefined) => void) | undefined>();

@@ -95,7 +95,7 @@ export const EDITOR_HELPER = `<script type="text/javascript">
       out.text('…').css('color', 'var(--red-ui-secondary-text-color)');
       $.ajax({ url: 'cc-glue/test-connection/' + type, type: 'POST', contentType: 'application/json', data: JSON.stringify(body) })
         .done(function (r) { out.text(r.ok ? node._(type + '.test.ok') : (r.code + ': ' + r.message)).css('color', r.ok ? 'var(--red-ui-text-color-success, green)' : 'var(--red-ui-text-color-error, red)'); })
-        .fail(function (x) { out.text('HTTP ' + x.status).css('color', 'var(--red-ui-text-color-error, red)'); });
+        .fail(function (x) { var j = x.responseJSON; out.text(j && j.message ? j.code + ': ' + j.message : 'HTTP ' + x.status).css('color', 'var(--red-ui-text-color-error, red)'); });
     }
   };
 })();

@@ -64,6 +64,12 @@ export interface RED {
   auth: { needsPermission(permission: string): unknown };
   settings: Record<string, unknown>;
   events: EventEmitter;
-  log: { info(m: unknown): void; warn(m: unknown): void; error(m: unknown): void; debug(m: unknown): void };
+  log: {
+    info(m: unknown): void;
+    warn(m: unknown): void;
+    error(m: unknown): void;
+    debug(m: unknown): void;
+    audit?(m: Record<string, unknown>, req?: unknown): void;
+  };
   _(key: string, subs?: Record<string, unknown>): string;
 }

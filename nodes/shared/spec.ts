@@ -85,6 +85,8 @@ export function commonConfigSettings(defaults: { url?: string; timeout?: number 
     { name: 'url', value: defaults.url ?? '', required: true },
     { name: 'timeout', value: defaults.timeout ?? 30000, input: 'number' },
     { name: 'maxSockets', value: 64, input: 'number' },
+    // Largest answer body in KB, counted after decoding (TransportOptions.maxResponseBytes).
+    { name: 'maxResponseKB', value: 4096, input: 'number' },
     { name: 'tls', value: '', configType: 'tls-config' },
     { name: 'proxy', value: '', configType: 'http proxy' },
   ];
