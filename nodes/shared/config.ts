@@ -96,7 +96,14 @@ export function configValues(
     node ? resolveEnv(RED, node, v) : (v ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, n: string) => process.env[n] ?? '');
   const credentials: Record<string, string> = {};
   for (const c of spec.credentials) credentials[c] = env(rawCredentials[c]);
-  const secretValues = [...Object.values(credentials).filter((s) => s.length > 0), ...proxySecrets(RED, def.proxy)];
+  // A user name is who the agent is, not a secret: vendors answer with it (the user record, an
+  // interaction's owner), so it is redacted only as part of a `Basic` value, never on its own.
+  const secretValues = [
+    ...Object.entries(credentials)
+      .filter(([k, s]) => k !== 'username' && s.length > 0)
+      .map(([, s]) => s),
+    ...proxySecrets(RED, def.proxy),
+  ];
   const timeout = Number(def.timeout) > 0 ? Number(def.timeout) : defaultTimeout;
   const maxSockets = Number(def.maxSockets) > 0 ? Number(def.maxSockets) : 64;
   // The answer byte cap (counted after decoding) is set in KB in the editor; default 4 MB.
