@@ -15,7 +15,7 @@
  */
 import type { CometD, Message, SubscriptionHandle } from 'cometd';
 import { CcError } from '../errors';
-import { proxyFor, Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
+import { Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
 import { classify, VENDOR } from './answer';
 import { loadCometd, sessionTransport } from './cometd';
 import { CookieJar } from './cookies';
@@ -376,7 +376,6 @@ export class GwsSession {
         sessionTransport(mods, {
           jar: this.jar,
           headers: () => ({ Authorization: this.basic }),
-          proxy: proxyFor(new URL(this.notificationsUrl()), this.opts.transport?.proxy),
           transport: this.transport,
         }) as unknown as Parameters<CometD['registerTransport']>[1],
       );

@@ -1,5 +1,4 @@
 export * from './transport';
-export * from './proxy';
 export * from './redact';
 export * from './cancel';
 export * from './answer';

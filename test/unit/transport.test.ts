@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { CcError } from '../../lib/errors';
-import { Cancel, Transport, bypasses, parseRetryAfter, proxyFor, redact, safeHeaders } from '../../lib/http';
+import { Cancel, Transport, parseRetryAfter, redact, safeHeaders } from '../../lib/http';
 import { SimServer, sendJson } from '../../simulators/common';
 import { selfSignedCert } from '../support/tls';
 
@@ -259,30 +259,13 @@ describe('transport: proxies', function () {
     const t = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl } });
     assert.equal((await t.request({ operation: 'op', method: 'GET', path: '/via' })).status, 200);
     t.close();
-    // hpagent tunnels through CONNECT (as core Node-RED's http request node does), with the proxy credentials.
+    // undici tunnels through CONNECT (as core Node-RED's http request node does), with the proxy credentials.
     assert.equal(seen.at(-1), `CONNECT ${target.url.replace('http://', '')} Basic ${Buffer.from('u:p').toString('base64')}`);
     const n = seen.length;
     const t2 = new Transport({ vendor: 'Test', baseUrl: target.url, timeout: 2000, proxy: { url: purl, noProxy: ['127.0.0.1'] } });
     await t2.request({ operation: 'op', method: 'GET', path: '/direct' });
     t2.close();
     assert.equal(seen.length, n);
-  });
-
-  it('resolves HTTP_PROXY / HTTPS_PROXY / NO_PROXY per URL', () => {
-    const saved = { ...process.env };
-    try {
-      process.env.HTTP_PROXY = 'http://p:1';
-      process.env.HTTPS_PROXY = 'http://ps:2';
-      process.env.NO_PROXY = '.internal.example,localhost:8080';
-      assert.equal(proxyFor(new URL('http://a.example/')), 'http://p:1');
-      assert.equal(proxyFor(new URL('https://a.example/')), 'http://ps:2');
-      assert.equal(proxyFor(new URL('https://x.internal.example/')), undefined);
-      assert.equal(proxyFor(new URL('http://localhost:8080/')), undefined);
-      assert.equal(proxyFor(new URL('http://localhost:9090/')), 'http://p:1');
-      assert.equal(bypasses(new URL('http://anything/'), ['*']), true);
-    } finally {
-      process.env = saved;
-    }
   });
 });
 
