@@ -4,7 +4,7 @@
  * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
  */
 import { CcError, notConfigured, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { NOT_SENT, Transport, parseJsonOrText, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { classify, isAuthRefusal, readAnswer, type ClickToDialResult } from './parse';
 
@@ -104,7 +104,7 @@ export class AmeyoClient {
         retry: 'unprocessed',
       })
       .catch((err: unknown) => {
-        if (err instanceof CcError && err.code === 'TIMEOUT') {
+        if (err instanceof CcError && err.code === 'TIMEOUT' && err.detail !== NOT_SENT) {
           throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
         }
         throw err;

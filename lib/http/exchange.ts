@@ -91,7 +91,8 @@ export class Exchange implements Waiter, Dispatcher.DispatchHandler {
   /** Ends the request early: it fails at once; on the wire, its connection is cut. */
   end(why: EndReason): void {
     if (this.stream) {
-      if (why === 'close') this.stream.destroy(new Error('the connection was closed (node redeployed or stopped)'));
+      // close() ends an event stream cleanly (no error), as the reader ending it would.
+      if (why === 'close') this.stream.destroy();
       return;
     }
     if (this.settled) return;
