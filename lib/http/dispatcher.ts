@@ -49,14 +49,41 @@ function connectOptions(tls: TlsOptions | undefined): TlsOptions | undefined {
   return out;
 }
 
-/** The dispatchers of one transport, made on first use per origin, all ended by destroy(). */
+/**
+ * The dispatchers of one transport, made on first use per origin, all ended by destroy().
+ * Event streams get their own (uncapped) connections: a stream held open for hours must not
+ * take one of the `connections` the requests queue for.
+ */
 export class Dispatchers {
+  private requests: Origins;
+  private streams: Origins;
+
+  constructor(opts: DispatcherOptions) {
+    this.requests = new Origins(opts, opts.connections);
+    this.streams = new Origins(opts, undefined);
+  }
+
+  /** The dispatcher for `origin` (e.g. `https://host:8443`). */
+  for(origin: string, stream: boolean): Dispatcher {
+    return (stream ? this.streams : this.requests).for(origin);
+  }
+
+  /** Closes every connection at once (requests on them fail). */
+  destroy(): void {
+    this.requests.destroy();
+    this.streams.destroy();
+  }
+}
+
+class Origins {
   private pools = new Map<string, Dispatcher>();
   private proxied: Dispatcher | undefined;
 
-  constructor(private readonly opts: DispatcherOptions) {}
+  constructor(
+    private readonly opts: DispatcherOptions,
+    private readonly connections: number | undefined,
+  ) {}
 
-  /** The dispatcher for `origin` (e.g. `https://host:8443`). */
   for(origin: string): Dispatcher {
     const pool = this.pools.get(origin);
     if (pool) return pool;
@@ -68,7 +95,7 @@ export class Dispatchers {
   private pool(origin: string): Dispatcher {
     const connect = connectOptions(this.opts.tls);
     // Our own timers bound each request (the transport's timeout, the stream idle timeout).
-    return new Pool(origin, { connections: this.opts.connections, headersTimeout: 0, bodyTimeout: 0, ...(connect ? { connect } : {}) });
+    return new Pool(origin, { connections: this.connections, headersTimeout: 0, bodyTimeout: 0, ...(connect ? { connect } : {}) });
   }
 
   /** The proxy agent when a proxy may apply (undici then decides per origin, NO_PROXY included). */
@@ -78,7 +105,7 @@ export class Dispatchers {
     if (!explicit && !envProxySet()) return undefined;
     const tls = connectOptions(this.opts.tls);
     const common = {
-      connections: this.opts.connections,
+      connections: this.connections,
       headersTimeout: 0,
       bodyTimeout: 0,
       // Direct connections (NO_PROXY) use `connect`; tunnels through the proxy use `requestTls`.
@@ -90,7 +117,6 @@ export class Dispatchers {
     return this.proxied;
   }
 
-  /** Closes every connection at once (requests on them fail). */
   destroy(): void {
     const all = new Set(this.pools.values());
     if (this.proxied) all.add(this.proxied);

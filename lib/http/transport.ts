@@ -184,14 +184,14 @@ export class Transport implements Host {
       bodyTimeout: 0,
     };
     const stream = req.stream === true;
-    const x = new Exchange(this, this.dispatchers.for(target.origin), opts, this.limit, stream, stream ? (req.idleTimeout ?? 0) : 0);
+    const x = new Exchange(this, this.dispatchers.for(target.origin, stream), opts, this.limit, stream, stream ? (req.idleTimeout ?? 0) : 0);
     const answer = new Promise<Reply>((resolve, reject) => {
       x.resolve = resolve;
       x.reject = reject;
     });
     if (!x.watch(timeoutMs, req.signal)) return Promise.reject(this.cancelled(req));
     this.inFlight.add(x);
-    // Event streams stay open for long: they take no slot (the pool's connection cap holds them).
+    // Event streams stay open for long: they take no slot, and have connections of their own.
     if (stream) {
       this.streams.add(x);
       x.go();
