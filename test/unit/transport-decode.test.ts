@@ -166,12 +166,13 @@ describe('transport: decoding and answer caps', function () {
     }
   });
 
-  it('decodes an event stream as it arrives (gzip and raw deflate), chunk by chunk', async () => {
+  it(`decodes an event stream as it arrives (gzip, raw deflate${ZSTD ? ', zstd' : ''}), chunk by chunk`, async () => {
     const events = ['data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: {"n":3}\n\n'];
     const sse = http.createServer((req, res) => {
       const raw = req.url === '/raw';
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': raw ? 'deflate' : 'gzip' });
-      const z = raw ? zlib.createDeflateRaw() : zlib.createGzip();
+      const zstd = req.url === '/zstd';
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': raw ? 'deflate' : zstd ? 'zstd' : 'gzip' });
+      const z = raw ? zlib.createDeflateRaw() : zstd ? (zlib as unknown as { createZstdCompress(): zlib.Gzip }).createZstdCompress() : zlib.createGzip();
       z.pipe(res);
       let i = 0;
       const next = (): void => {
@@ -184,7 +185,7 @@ describe('transport: decoding and answer caps', function () {
     await new Promise<void>((r) => sse.listen(0, '127.0.0.1', () => r()));
     const t = new Transport({ vendor: 'Test', baseUrl: `http://127.0.0.1:${(sse.address() as net.AddressInfo).port}`, timeout: 5000 });
     try {
-      for (const path of ['/gz', '/raw']) {
+      for (const path of ZSTD ? ['/gz', '/raw', '/zstd'] : ['/gz', '/raw']) {
         const r = await t.request({ operation: 'op', method: 'GET', path, stream: true });
         const chunks: string[] = [];
         for await (const c of r.stream as AsyncIterable<Buffer>) chunks.push(c.toString('utf8'));
