@@ -32,6 +32,12 @@ export interface Figure {
   note?: string;
   /** Events by short polling: the protocol's wait between polls, which bounds the end-to-end latency. */
   pollIntervalMs?: number;
+  /** Transport rows: the client process's CPU (user + system) per request, median of the repetitions. */
+  cpuUsPerRequest?: number;
+  /** Transport rows: each repetition's figures. */
+  runs?: Array<{ rate: number; cpuUsPerRequest: number }>;
+  /** A figure carried over from an earlier run (sections not run this time): that run's date. */
+  carriedFrom?: string;
 }
 
 export interface Target {
@@ -53,7 +59,7 @@ export function target(name: string, value: number | null | undefined, op: '>=' 
 export const env = {
   messages: Number(process.env.BENCH_MESSAGES) || 20000,
   reps: Math.max(1, Number(process.env.BENCH_REPS) || 3),
-  /** Sections to run (comma list of outbound, inbound, events, memory; default all). */
+  /** Sections to run (comma list of transport, outbound, inbound, events, memory; default all). */
   only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   memoryMessages: Number(process.env.BENCH_MEMORY_MESSAGES) || 200000,
   inFlight: Number(process.env.BENCH_IN_FLIGHT) || 5000,

@@ -1,50 +1,60 @@
 /**
- * The transport comparison: this package's Transport beside raw undici `Pool`, raw `node:http`
- * with a keep-alive agent, and axios, each in a process of its own posting the same JSON at
- * c = 64 to a plain keep-alive server in another process. Figures: requests per second and the
- * client process's CPU time per request (median of the repetitions).
+ * Transport rows: the HTTP clients themselves, no Node-RED. Each client runs in its own process
+ * (bench/transport-client.ts) against one plain server in another (bench/plain-server.ts), the
+ * same POST JSON at the same concurrency, clients interleaved per repetition; figures are the
+ * median req/s and the client process's CPU (user + system) per request.
+ *
+ * Environment: BENCH_TRANSPORT_REQUESTS (timed requests per run, default 20000),
+ * BENCH_TRANSPORT_CONCURRENCY (default 64), BENCH_REPS.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { promisify } from 'node:util';
 import { env, figureOf, log, median, round, type Figure, type Run } from './common';
-import { CLIENTS } from './transport-peer';
+import { CLIENTS } from './transport-client';
 
-const PEER = path.join(__dirname, 'transport-peer.js');
-export const TRANSPORT_CONCURRENCY = 64;
+const run$ = promisify(execFile);
 
-function runPeer(arg: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PEER, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`transport client exited with ${code}`))));
+export const TRANSPORT_REQUESTS = Number(process.env.BENCH_TRANSPORT_REQUESTS) || 20000;
+export const TRANSPORT_CONCURRENCY = Number(process.env.BENCH_TRANSPORT_CONCURRENCY) || 64;
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const proc = spawn(process.execPath, [path.join(__dirname, 'plain-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^ready (\S+)$/m.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`plain server exited (${code})`)));
   });
+  return { url, stop: () => void proc.kill('SIGTERM') };
 }
 
-export async function transport(): Promise<{ figures: Figure[]; cpu: Record<string, number> }> {
-  const server = spawn(process.execPath, [PEER, 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function transport(): Promise<{ figures: Figure[] }> {
+  const server = await startServer();
+  const runs = new Map<string, Array<Run & { cpuUsPerRequest: number }>>();
   try {
-    const port = await new Promise<string>((resolve) => readline.createInterface({ input: server.stdout }).once('line', resolve));
-    const url = `http://127.0.0.1:${port}`;
-    const n = env.messages;
-    const runs: Array<Array<Run & { cpuUsPerRequest: number }>> = CLIENTS.map(() => []);
     for (let rep = 0; rep < env.reps; rep++) {
-      // Interleaved per repetition, so a change in the machine's load touches every contender alike.
-      for (let c = 0; c < CLIENTS.length; c++) {
-        const line = await runPeer(JSON.stringify({ client: c, url, warm: Math.ceil(n / 10), n, concurrency: TRANSPORT_CONCURRENCY }));
-        const r = JSON.parse(line) as Run & { cpuUsPerRequest: number };
-        runs[c].push(r);
-        log(`transport ${CLIENTS[c]} rep ${rep + 1}: ${Math.round(r.rate)} req/s, ${round(r.cpuUsPerRequest, 1)} µs CPU per request`);
+      for (const client of CLIENTS) {
+        const args = { client, url: server.url, warm: Math.round(TRANSPORT_REQUESTS / 10), n: TRANSPORT_REQUESTS, concurrency: TRANSPORT_CONCURRENCY };
+        const { stdout } = await run$(process.execPath, [path.join(__dirname, 'transport-client.js'), JSON.stringify(args)], { maxBuffer: 1 << 20 });
+        const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Run & { cpuUsPerRequest: number };
+        log(`transport ${client} rep ${rep + 1}: ${Math.round(r.rate)} req/s, ${round(r.cpuUsPerRequest, 1)} µs CPU/request, ${r.errors} errors`);
+        runs.set(client, [...(runs.get(client) ?? []), r]);
       }
     }
-    const cpu: Record<string, number> = {};
-    const figures = CLIENTS.map((name, c) => {
-      cpu[name] = round(median(runs[c].map((r) => r.cpuUsPerRequest)), 1);
-      return figureOf('transport', 'POST JSON, plain server', name, TRANSPORT_CONCURRENCY, runs[c], `client CPU ${cpu[name]} µs per request`);
-    });
-    return { figures, cpu };
   } finally {
-    server.kill();
+    server.stop();
   }
+  const figures: Figure[] = [];
+  for (const client of CLIENTS) {
+    const rs = runs.get(client) ?? [];
+    const f = figureOf('transport', 'POST JSON', client, TRANSPORT_CONCURRENCY, rs);
+    f.cpuUsPerRequest = round(median(rs.map((r) => r.cpuUsPerRequest)), 1);
+    f.runs = rs.map((r) => ({ rate: Math.round(r.rate), cpuUsPerRequest: round(r.cpuUsPerRequest, 1) }));
+    figures.push(f);
+  }
+  return { figures };
 }

@@ -1,86 +1,96 @@
 /**
- * Content decoding with the decoded size capped. A whole answer is decoded by zlib's one-shot
- * functions off the main thread with `maxOutputLength` (zlib stops at the cap; nothing keeps
- * running after the request ended); an event stream is decoded chunk by chunk (its lines and
- * messages are capped by the stream parsers).
+ * Content-Encoding of answers: gzip (x-gzip), deflate (zlib-wrapped or raw, told apart by the
+ * first byte as Node's fetch does), br, and zstd where this Node has it (22.15+, 23.8+).
+ *
+ * A whole answer is decoded at once with `maxOutputLength`: zlib stops as soon as the output
+ * would pass the cap, so a small compressed answer that expands to a gigabyte costs the cap, no
+ * more. Event streams are decoded as they arrive (`streamDecoder`).
  */
-import { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
 
-type OneShot = (buf: Buffer, opts: zlib.ZlibOptions & zlib.BrotliOptions, cb: (err: Error | null, out: Buffer) => void) => void;
+export type Encoding = 'gzip' | 'deflate' | 'br' | 'zstd';
 
-const zstd = zlib as unknown as {
-  zstdDecompress?: OneShot;
+type SyncDecode = (buf: Buffer, options: zlib.ZlibOptions & { maxOutputLength?: number }) => Buffer;
+interface ZstdZlib {
+  zstdDecompressSync?: SyncDecode;
   createZstdDecompress?: () => Transform;
-};
+}
+const zstd = zlib as unknown as ZstdZlib;
 
-/** The encodings this Node can decode, for `Accept-Encoding`. */
-export const ACCEPT_ENCODING = zstd.zstdDecompress ? 'gzip, deflate, br, zstd' : 'gzip, deflate, br';
+/** True when this Node decodes zstd (zlib.createZstdDecompress exists). */
+export const ZSTD = typeof zstd.zstdDecompressSync === 'function' && typeof zstd.createZstdDecompress === 'function';
 
-/** Lenient as browsers and fetch are: a gzip or deflate answer cut short still yields what arrived. */
-const LENIENT = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+/** What the transport asks for in Accept-Encoding. */
+export const ACCEPT_ENCODING = ZSTD ? 'gzip, deflate, br, zstd' : 'gzip, deflate, br';
 
-/** A known `Content-Encoding` (lower case), or undefined for identity / unknown. */
-export function codingOf(header: string | string[] | undefined): string | undefined {
+/** The encoding named by a Content-Encoding header, if it is one this Node decodes. */
+export function encodingOf(header: string | undefined): Encoding | undefined {
   if (!header) return undefined;
-  const v = (Array.isArray(header) ? header.join(',') : header).trim().toLowerCase();
-  if (v === 'gzip' || v === 'x-gzip') return 'gzip';
-  if (v === 'deflate' || v === 'br') return v;
-  if (v === 'zstd' && zstd.zstdDecompress) return v;
-  return undefined;
+  switch (header.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return 'gzip';
+    case 'deflate':
+      return 'deflate';
+    case 'br':
+      return 'br';
+    case 'zstd':
+      return ZSTD ? 'zstd' : undefined;
+    default:
+      return undefined;
+  }
 }
 
-/** `deflate` is meant to be zlib-wrapped (RFC 9110), but servers send raw deflate too: tell them apart by the header. */
-function zlibWrapped(buf: Buffer): boolean {
-  return buf.length >= 2 && (buf[0] & 0x0f) === 8 && ((buf[0] << 8) | buf[1]) % 31 === 0;
+/** A zlib-wrapped deflate stream starts with CM = 8 in the low nibble; anything else is raw deflate. */
+function zlibWrapped(firstByte: number): boolean {
+  return (firstByte & 0x0f) === 0x08;
 }
 
+// Lenient at the end of the data as browsers are: a body cut after a full block still decodes.
+const FLUSH = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+
+/** Thrown by `decodeAll` when the decoded answer would pass the cap. */
 export class TooLarge extends Error {
-  readonly code = 'TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`answer larger than ${limit} bytes (maxResponseBytes)`);
+  }
 }
 
-/** Decodes a whole body; fails with `TooLarge` past `max` decoded bytes. */
-export function decodeBody(coding: string, buf: Buffer, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const done = (err: Error | null, out: Buffer): void => {
-      if (!err) resolve(out);
-      else if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)
-        reject(new TooLarge(`decoded answer larger than ${max} bytes`));
-      else reject(err);
-    };
-    if (buf.length === 0) return resolve(buf);
-    const opts = { maxOutputLength: max };
-    if (coding === 'gzip') zlib.gunzip(buf, { ...opts, ...LENIENT }, done);
-    else if (coding === 'deflate') (zlibWrapped(buf) ? zlib.inflate : zlib.inflateRaw)(buf, { ...opts, ...LENIENT }, done);
-    else if (coding === 'br') zlib.brotliDecompress(buf, opts, done);
-    else if (coding === 'zstd' && zstd.zstdDecompress) zstd.zstdDecompress(buf, opts, done);
-    else resolve(buf);
-  });
+/** Decodes a whole answer, stopping at `limit` decoded bytes (then throws TooLarge). */
+export function decodeAll(body: Buffer, encoding: Encoding, limit: number): Buffer {
+  if (body.length === 0) return body;
+  // zlib refuses a maxOutputLength above kMaxLength; the cap is far below it in practice.
+  const maxOutputLength = Math.max(1, Math.min(limit, 2 ** 31 - 1));
+  try {
+    switch (encoding) {
+      case 'gzip':
+        return zlib.gunzipSync(body, { ...FLUSH, maxOutputLength });
+      case 'deflate':
+        return zlibWrapped(body[0]) ? zlib.inflateSync(body, { ...FLUSH, maxOutputLength }) : zlib.inflateRawSync(body, { ...FLUSH, maxOutputLength });
+      case 'br':
+        return zlib.brotliDecompressSync(body, { maxOutputLength });
+      case 'zstd':
+        return (zstd.zstdDecompressSync as SyncDecode)(body, { maxOutputLength });
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new TooLarge(limit);
+    throw err;
+  }
 }
 
-/** A streaming decoder for an event stream (deflate: zlib-wrapped or raw, told apart by the first bytes). */
-export function streamDecoder(coding: string): Transform {
-  if (coding === 'gzip') return zlib.createGunzip(LENIENT);
-  if (coding === 'br') return zlib.createBrotliDecompress();
-  if (coding === 'zstd' && zstd.createZstdDecompress) return zstd.createZstdDecompress();
-  let inner: Transform | undefined;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb): void {
-      if (!inner) {
-        inner = zlibWrapped(chunk) ? zlib.createInflate(LENIENT) : zlib.createInflateRaw(LENIENT);
-        inner.on('data', (d: Buffer) => this.push(d));
-        inner.on('error', (e) => this.destroy(e));
-      }
-      inner.write(chunk, () => cb());
-    },
-    flush(cb): void {
-      if (!inner) return cb();
-      inner.once('end', () => cb());
-      inner.end();
-    },
-    destroy(err, cb): void {
-      inner?.destroy();
-      cb(err);
-    },
-  });
+/** A streaming decoder for an event stream; `firstByte` picks zlib or raw deflate. */
+export function streamDecoder(encoding: Encoding, firstByte: number): Transform {
+  switch (encoding) {
+    case 'gzip':
+      return zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, ...FLUSH });
+    case 'deflate':
+      return zlibWrapped(firstByte)
+        ? zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, ...FLUSH })
+        : zlib.createInflateRaw({ flush: zlib.constants.Z_SYNC_FLUSH, ...FLUSH });
+    case 'br':
+      return zlib.createBrotliDecompress();
+    case 'zstd':
+      return (zstd.createZstdDecompress as () => Transform)();
+  }
 }

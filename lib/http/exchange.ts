@@ -1,25 +1,28 @@
 /**
- * One request/answer exchange on an undici dispatcher, driven by a dispatch handler (no
- * body stream object per request): the answer's bytes are counted as they arrive and the
- * request is ended at the byte cap; the body is decoded (capped) once complete, or handed on
- * as a Readable for event streams, with backpressure through undici's pause/resume.
+ * One request on undici's dispatcher, as a handler of undici's dispatch API: it knows whether
+ * the request ever reached a socket (undici calls `onConnect` just before writing it), counts and
+ * caps the answer's bytes, decodes it, and hands an event stream on as a Readable with an idle
+ * timeout between chunks. What ends it early (deadline, cancel, close) comes from the transport.
  */
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { ACCEPT_ENCODING, codingOf, decodeBody, streamDecoder, TooLarge } from './decode';
-import type { HttpRequest } from './transport';
+import { TooLarge, decodeAll, encodingOf, streamDecoder, type Encoding } from './decode';
+import type { CancelSignal } from './cancel';
+import type { Waiter } from './queue';
 
-const USER_AGENT = 'node-red-contact-center';
+export type EndReason = 'timeout' | 'cancel' | 'close';
 
-/** Where a request goes, parsed once per URL. */
-export interface Target {
-  origin: string;
-  path: string;
-  /** `Basic …` from credentials in the URL, if any. */
-  auth: string | undefined;
+/** What the transport learns of an exchange's end. */
+export interface Host {
+  /** Undici is done with a request that held a connection slot. */
+  release(x: Exchange): void;
+  /** A request gave up while waiting for a slot. */
+  leave(x: Exchange): void;
+  /** An event stream ended (normally or not). */
+  streamEnded(x: Exchange): void;
 }
 
-export interface Exchanged {
+export interface Reply {
   status: number;
   headers: Record<string, string>;
   setCookie: string[];
@@ -27,193 +30,257 @@ export interface Exchanged {
   stream?: Readable;
 }
 
-export interface ExchangeSpec {
-  dispatcher: Dispatcher;
-  options: Dispatcher.DispatchOptions;
-  /** Largest body in bytes, before and after decoding. */
-  max: number;
-  stream: boolean;
-}
+const EMPTY = Buffer.alloc(0);
 
-type Controller = Dispatcher.DispatchController;
-
-/** The handler of one exchange; `abort()` ends it from outside (timeout, cancel, close). */
-export class Exchange implements Dispatcher.DispatchHandler {
-  private controller: Controller | undefined;
-  private ended: Error | undefined;
+export class Exchange implements Waiter, Dispatcher.DispatchHandler {
+  queued = false;
+  /** Undici began writing the request (before that, nothing of it left this process). */
+  sent = false;
+  /** Held a connection slot (undici was given the request). */
+  dispatched = false;
+  why: EndReason | undefined;
+  /** The answer passed `maxResponseBytes` (raw or decoded). */
+  tooLarge = false;
+  stream: Readable | undefined;
+  private abortWire: ((err?: Error) => void) | undefined;
+  private settled = false;
+  private finished = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private onCancel: (() => void) | undefined;
+  private signal: CancelSignal | undefined;
   private status = 0;
   private headers: Record<string, string> = {};
   private setCookie: string[] = [];
-  private coding: string | undefined;
+  private encoding: Encoding | undefined;
   private chunks: Buffer[] = [];
-  private size = 0;
-  private body: Readable | undefined;
-  private resolve!: (r: Exchanged) => void;
-  private reject!: (e: Error) => void;
-  /** True once the answer's headers arrived (the request was certainly sent). */
-  answered = false;
-  readonly done: Promise<Exchanged>;
+  private bytes = 0;
+  private resumeWire: (() => void) | undefined;
+  private paused = false;
+  private decoder: Transform | undefined;
+  resolve!: (r: Reply) => void;
+  reject!: (err: Error) => void;
 
-  constructor(private readonly spec: ExchangeSpec) {
-    this.done = new Promise<Exchanged>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    try {
-      spec.dispatcher.dispatch(spec.options, this);
-    } catch (err) {
-      this.fail(err as Error);
+  constructor(
+    private readonly host: Host,
+    private readonly dispatcher: Dispatcher,
+    private readonly opts: Dispatcher.DispatchOptions,
+    private readonly limit: number,
+    private readonly streaming: boolean,
+    private readonly idleMs: number,
+  ) {}
+
+  /** Arms the deadline and the cancel signal; false when the request is already cancelled. */
+  watch(timeoutMs: number, signal: CancelSignal | undefined): boolean {
+    if (signal) {
+      if (signal.aborted) return false;
+      this.signal = signal;
+      this.onCancel = (): void => this.end('cancel');
+      signal.addEventListener('abort', this.onCancel, { once: true });
     }
+    if (timeoutMs > 0) this.timer = setTimeout(deadline, timeoutMs, this);
+    return true;
   }
 
-  abort(err: Error): void {
-    if (this.ended) return;
-    this.ended = err;
-    if (this.controller && !this.controller.aborted) this.controller.abort(err);
+  /** It holds a connection slot (or needs none): hand it to undici. */
+  go(): void {
+    this.dispatched = true;
+    this.dispatcher.dispatch(this.opts, this);
+  }
+
+  /** Ends the request early: it fails at once; on the wire, its connection is cut. */
+  end(why: EndReason): void {
+    if (this.stream) {
+      // close() ends an event stream cleanly (no error), as the reader ending it would.
+      if (why === 'close') this.stream.destroy();
+      return;
+    }
+    if (this.settled) return;
+    this.why = why;
+    const err = new Error(`request ended (${why})`);
     this.fail(err);
+    if (this.queued) this.host.leave(this);
+    else if (this.abortWire) this.abortWire(err);
+    // Dispatched but not yet on a socket: onConnect aborts it before anything is written.
   }
 
-  onRequestStart(controller: Controller): void {
-    this.controller = controller;
-    if (this.ended) controller.abort(this.ended);
+  // ---- undici's handler ----------------------------------------------------------------
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortWire = abort;
+    if (this.why) abort(new Error(`request ended (${this.why})`));
+    else this.sent = true;
   }
 
-  onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>): void {
-    this.answered = true;
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
     this.status = status;
-    const out = this.headers;
-    for (const k in headers) {
-      const v = headers[k];
-      if (v === undefined) continue;
-      // undici hands the names in lower case.
-      const name = k;
-      if (name === 'set-cookie') this.setCookie = Array.isArray(v) ? v : [v];
-      out[name] = Array.isArray(v) ? v.join(', ') : v;
+    const headers = this.headers;
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = raw[i].toString('latin1').toLowerCase();
+      const v = raw[i + 1].toString('latin1');
+      if (k === 'set-cookie') this.setCookie.push(v);
+      headers[k] = Object.prototype.hasOwnProperty.call(headers, k) ? `${headers[k]}, ${v}` : v;
     }
-    const empty = status === 204 || status === 304 || this.spec.options.method === 'HEAD';
-    this.coding = empty ? undefined : codingOf(headers['content-encoding']);
-    if (this.coding) delete out['content-encoding'];
-    if (this.spec.stream) {
-      const body = new Readable({
-        read: () => {
-          if (this.controller?.paused) this.controller.resume();
-        },
-        destroy: (err, cb) => {
-          if (!this.ended) {
-            this.ended = err ?? new Error('stream closed');
-            if (!controller.aborted) controller.abort(this.ended);
-          }
-          cb(err);
-        },
-      });
-      this.body = body;
-      let stream: Readable = body;
-      if (this.coding) {
-        const decoder = streamDecoder(this.coding);
-        body.on('error', (e) => decoder.destroy(e));
-        decoder.on('close', () => body.destroy());
-        stream = body.pipe(decoder);
-      }
-      this.resolve({ status, headers: out, setCookie: this.setCookie, text: '', stream });
+    const enc = status === 204 || status === 304 || this.opts.method === 'HEAD' ? undefined : encodingOf(headers['content-encoding']);
+    if (enc) {
+      this.encoding = enc;
+      delete headers['content-encoding'];
     }
+    if (this.streaming) {
+      this.resumeWire = resume;
+      this.openStream();
+      return true;
+    }
+    // Raw bytes are capped too (a decoded answer is never smaller than its encoding, in practice).
+    if (Number(headers['content-length']) > this.limit) this.capped();
+    return true;
   }
 
-  onResponseData(controller: Controller, chunk: Buffer): void {
-    if (this.ended) return;
-    if (this.body) {
-      if (!this.body.push(chunk)) controller.pause();
-      return;
-    }
-    this.size += chunk.length;
-    if (this.size > this.spec.max) {
-      this.abort(new TooLarge(`answer larger than ${this.spec.max} bytes`));
-      return;
+  onData(chunk: Buffer): boolean {
+    if (this.stream) return this.streamData(chunk);
+    if (this.settled) return true;
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.capped();
+      return false;
     }
     this.chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
-    if (this.ended) return;
-    if (this.body) {
-      this.body.push(null);
+  onComplete(): void {
+    this.finish();
+    if (this.stream) {
+      if (this.decoder) this.decoder.end();
+      else this.stream.push(null);
       return;
     }
-    const raw = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    if (this.settled) return;
+    const chunks = this.chunks;
     this.chunks = [];
-    const answer = (buf: Buffer): void => {
-      if (this.ended) return;
-      this.ended = new Error('done');
-      this.resolve({ status: this.status, headers: this.headers, setCookie: this.setCookie, text: buf.toString('utf8') });
-    };
-    if (!this.coding) return answer(raw);
-    decodeBody(this.coding, raw, this.spec.max).then(answer, (err: Error) => this.fail(err));
+    let body = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.bytes);
+    if (this.encoding) {
+      try {
+        body = decodeAll(body, this.encoding, this.limit);
+      } catch (err) {
+        if (err instanceof TooLarge) this.tooLarge = true;
+        this.fail(err as Error);
+        return;
+      }
+    }
+    this.settle();
+    this.resolve({ status: this.status, headers: this.headers, setCookie: this.setCookie, text: body.toString('utf8') });
   }
 
-  onResponseError(_controller: Controller, err: Error): void {
-    if ((err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT') {
-      err = Object.assign(new Error(`event stream idle for more than ${this.spec.options.bodyTimeout} ms`), { code: 'STREAM_IDLE' });
+  onError(err: Error): void {
+    this.finish();
+    if (this.stream) this.stream.destroy(err);
+    else this.fail(err);
+  }
+
+  // ---- event streams -------------------------------------------------------------------
+
+  private openStream(): void {
+    const self = this;
+    const stream = new Readable({
+      read(): void {
+        self.flowing();
+      },
+      destroy(err, cb): void {
+        self.streamClosed();
+        cb(err);
+      },
+    });
+    this.stream = stream;
+    if (this.idleMs > 0) this.idle = setTimeout(idleOut, this.idleMs, this);
+    this.settle();
+    this.resolve({ status: this.status, headers: this.headers, setCookie: this.setCookie, text: '', stream });
+  }
+
+  private streamData(chunk: Buffer): boolean {
+    const stream = this.stream as Readable;
+    if (stream.destroyed) return false;
+    this.idle?.refresh();
+    if (this.encoding) {
+      const d = (this.decoder ??= this.makeDecoder(chunk[0]));
+      if (d.write(chunk)) return true;
+      this.paused = true;
+      d.once('drain', () => this.flowing());
+      return false;
     }
-    if (this.body) {
-      this.ended ??= err;
-      this.body.destroy(err);
-      return;
+    if (stream.push(chunk)) return true;
+    this.paused = true;
+    return false;
+  }
+
+  private makeDecoder(firstByte: number): Transform {
+    const d = streamDecoder(this.encoding as Encoding, firstByte);
+    const stream = this.stream as Readable;
+    d.on('data', (out: Buffer) => {
+      if (!stream.push(out)) d.pause();
+    });
+    d.once('end', () => stream.push(null));
+    d.once('error', (err) => stream.destroy(err));
+    return d;
+  }
+
+  /** The reader wants more: let the decoder and the socket go on. */
+  private flowing(): void {
+    this.decoder?.resume();
+    if (this.paused && !(this.decoder && this.decoder.writableNeedDrain)) {
+      this.paused = false;
+      this.resumeWire?.();
     }
+  }
+
+  /** The stream was destroyed (by its reader, idle timeout, close or an error): cut the request. */
+  private streamClosed(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    this.decoder?.destroy();
+    if (!this.finished) this.abortWire?.(new Error('the stream was closed'));
+    this.host.streamEnded(this);
+  }
+
+  idleExpired(): void {
+    this.stream?.destroy(Object.assign(new Error(`no data for ${this.idleMs} ms (idleTimeout): the stream was ended`), { code: 'ETIMEDOUT' }));
+  }
+
+  // ---- ends ----------------------------------------------------------------------------
+
+  private capped(): void {
+    this.tooLarge = true;
+    const err = new TooLarge(this.limit);
     this.fail(err);
+    // Stop reading: the connection is cut rather than drained.
+    this.abortWire?.(err);
   }
 
   private fail(err: Error): void {
-    this.ended ??= err;
+    if (this.settled) return;
+    this.settle();
     this.chunks = [];
     this.reject(err);
   }
+
+  private settle(): void {
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.onCancel) this.signal?.removeEventListener('abort', this.onCancel);
+  }
+
+  /** Undici is done with the request: its connection slot is free. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (!this.streaming && this.dispatched) this.host.release(this);
+  }
 }
 
-/** undici's dispatch options: the headers axios and browsers send by default, no redirects followed. */
-export function dispatchOptions(target: Target, req: HttpRequest, timeoutMs: number): Dispatcher.DispatchOptions {
-  const headers: string[] = [];
-  let accept = false;
-  let userAgent = false;
-  let encoding = false;
-  let contentType = false;
-  let authorization = false;
-  const given = req.headers;
-  if (given) {
-    for (const k in given) {
-      const v = given[k];
-      if (v === undefined || v === null) continue;
-      headers.push(k, v);
-      switch (k.toLowerCase()) {
-        case 'accept':
-          accept = true;
-          break;
-        case 'user-agent':
-          userAgent = true;
-          break;
-        case 'accept-encoding':
-          encoding = true;
-          break;
-        case 'content-type':
-          contentType = true;
-          break;
-        case 'authorization':
-          authorization = true;
-          break;
-      }
-    }
-  }
-  if (!accept) headers.push('accept', 'application/json, text/plain, */*');
-  if (!userAgent) headers.push('user-agent', USER_AGENT);
-  if (!encoding) headers.push('accept-encoding', ACCEPT_ENCODING);
-  if (target.auth && !authorization) headers.push('authorization', target.auth);
-  if (req.body !== undefined && !contentType) headers.push('content-type', 'application/x-www-form-urlencoded');
-  const options: Dispatcher.DispatchOptions = { origin: target.origin, path: target.path, method: req.method, headers, body: req.body ?? null };
-  if (req.stream) {
-    options.headersTimeout = timeoutMs > 0 ? timeoutMs : 0;
-    options.bodyTimeout = req.idleTimeout && req.idleTimeout > 0 ? req.idleTimeout : 0;
-  } else {
-    // The deadline above ends the exchange; undici's own timers stay out of the way.
-    options.headersTimeout = 0;
-    options.bodyTimeout = 0;
-  }
-  return options;
+function deadline(x: Exchange): void {
+  x.end('timeout');
+}
+
+function idleOut(x: Exchange): void {
+  x.idleExpired();
 }

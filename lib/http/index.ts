@@ -1,6 +1,4 @@
 export * from './transport';
-export * from './dispatchers';
-export * from './retry';
 export * from './redact';
 export * from './cancel';
 export * from './answer';

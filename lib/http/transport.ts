@@ -1,31 +1,43 @@
 /**
- * One transport per config node, on undici: a connection pool per origin (the socket cap is
- * its connections), the config node's TLS and proxy settings, a request deadline, answers
- * capped in bytes after decoding, a retry policy that knows which calls may have dialled, and
- * failures mapped to the contract's codes with every credential redacted. It answers every
- * HTTP status as a response; what a status means is the vendor client's job.
+ * One transport per config node: undici does the HTTP (a connection pool per origin, capped at
+ * `maxSockets`; TLS and proxy settings; see dispatcher.ts), this file keeps what undici does not:
+ * the socket cap's queue of small records (queue.ts), the timeout split (a request that never
+ * reached a socket says "not sent"), final cancels, the retry policy that knows which calls may
+ * have dialled, the answer-size cap and decoding (exchange.ts, decode.ts), and failures mapped
+ * to the contract's codes with every credential redacted. It answers every HTTP status as a
+ * response; what a status means is the vendor client's job.
  *
- * Requests beyond the cap wait here, in order, as small records (not in undici's queue): so a
- * request whose deadline passes before it got a connection is known never to have been sent.
+ * History: axios first, then node:http (axios cost a fifth of the CPU per message), now undici's
+ * Pool (about half the CPU per request of node:http's agent: docs/PERFORMANCE.md).
  */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { CcError } from '../errors';
+import { CcError, type ErrorCode } from '../errors';
 import type { CancelSignal } from './cancel';
-import { Dispatchers, type ProxySettings, type TlsOptions } from './dispatchers';
-import { dispatchOptions, Exchange, type Target } from './exchange';
+import { ACCEPT_ENCODING } from './decode';
+import { Dispatchers, type ProxySettings, type TlsOptions } from './dispatcher';
+import { Exchange, type Host, type Reply } from './exchange';
+import { SlotQueue } from './queue';
+import { causeCode, retryableError, retryableStatus, parseRetryAfter } from './policy';
 import { redact } from './redact';
-import { backoff, retryableError, retryableStatus, type RetryMode } from './retry';
 
-export type { ProxySettings, TlsOptions } from './dispatchers';
-export { parseRetryAfter, type RetryMode } from './retry';
+export type { ProxySettings, TlsOptions } from './dispatcher';
+export { parseRetryAfter } from './policy';
+
+/**
+ * - `none`: never repeat (a call that may have dialled a phone or queued a caller).
+ * - `unprocessed`: repeat only what the server provably did not process: connection refused, 429.
+ * - `idempotent`: reads and idempotent writes: network errors, 429, 502, 503, 504.
+ * A cancelled request is never repeated.
+ */
+export type RetryMode = 'none' | 'unprocessed' | 'idempotent';
 
 export interface TransportOptions {
   vendor: string;
   baseUrl: string;
   /** Request timeout in ms (the config node's `timeout`): the wait for a connection and the exchange. */
   timeout: number;
-  /** Requests in flight per transport (connections per origin); requests beyond wait in order. */
+  /** Connections per origin and requests in flight per transport; requests beyond wait in order. */
   maxSockets?: number;
   tls?: TlsOptions;
   /** A core `http proxy` node's settings; undefined = HTTP(S)_PROXY / NO_PROXY apply. */
@@ -39,8 +51,9 @@ export interface TransportOptions {
   /** Longest wait between attempts (default 30000, never more than the request's timeout); a longer `Retry-After` ends the retries. */
   retryMaxMs?: number;
   /**
-   * Largest answer body in bytes, counted after decoding (gzip, deflate, br, zstd); a larger answer
-   * ends the request with VENDOR_ERROR naming the limit. Default 4 MiB (`DEFAULT_MAX_RESPONSE_BYTES`).
+   * Largest answer body in bytes, counted after decoding (gzip, deflate, br, zstd) and before
+   * it; a larger answer ends the request with VENDOR_ERROR naming the limit, and its
+   * connection is cut. Default 4 MiB (`DEFAULT_MAX_RESPONSE_BYTES`). Event streams are not capped.
    */
   maxResponseBytes?: number;
 }
@@ -57,13 +70,13 @@ export interface HttpRequest {
   /** Per-request timeout (e.g. `msg.requestTimeout`). */
   timeout?: number;
   retry?: RetryMode;
-  /** Cancels the request (an AbortSignal or a `Cancel`): it then fails with NETWORK, detail CANCELLED, and is not repeated. */
+  /** Cancels the request (an AbortSignal or a `Cancel`): it then fails with NETWORK at once, for good. */
   signal?: CancelSignal;
   /** Another base URL for this request (e.g. an alternate host). */
   baseUrl?: string;
   /** Answer the body as a stream (event streams); the timeout then covers the headers only. */
   stream?: boolean;
-  /** Event streams: longest silence between two chunks in ms before the stream is ended as idle. */
+  /** Event streams: longest silence between two chunks in ms before the stream is ended (with an error). */
   idleTimeout?: number;
 }
 
@@ -80,62 +93,49 @@ export interface HttpResponse {
 /** Default cap on a decoded answer body: 4 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+/** `CcError.detail` of a TIMEOUT that never reached a socket: nothing was sent. */
+export const NOT_SENT = 'NOT_SENT';
+/** `CcError.detail` of a cancelled request. */
+export const CANCELLED = 'CANCELLED';
+
 const CLOSED = 'the connection was closed (node redeployed or stopped)';
+const USER_AGENT = 'node-red-contact-center';
 
-/** One request: waiting for a connection slot, then on the wire. */
-class Call {
-  why: 'timeout' | 'cancel' | 'close' | undefined;
-  exchange: Exchange | undefined;
-  /** Set while waiting for a slot. */
-  go: (() => void) | undefined;
-  stop: ((err: Error) => void) | undefined;
-
-  abort(why: 'timeout' | 'cancel' | 'close'): void {
-    if (this.why) return;
-    this.why = why;
-    const err = new Error(`request ended (${why})`);
-    if (this.exchange) this.exchange.abort(err);
-    if (this.stop) this.stop(err);
-  }
+/** A parsed request target (most nodes call one or a few URLs again and again). */
+interface Target {
+  origin: string;
+  path: string;
+  /** Basic credentials from the URL, as an Authorization value. */
+  auth: string | undefined;
 }
 
-function onTimeout(call: Call): void {
-  call.abort('timeout');
-}
-
-export class Transport {
+export class Transport implements Host {
   readonly vendor: string;
   private opts: TransportOptions;
   private dispatchers: Dispatchers;
-  private streamDispatchers: Dispatchers | undefined;
-  /** Parsed request targets by URL: most nodes call one or a few URLs again and again. */
   private targets = new Map<string, Target>();
-  private inFlight = new Set<Call>();
-  private active = 0;
-  private waiting: Call[] = [];
-  /** Retry waits in progress: close() ends them. */
-  private sleepers = new Set<() => void>();
-  /** Open response streams (event streams): ended by close() too. */
-  private streams = new Set<Readable>();
+  private inFlight = new Set<Exchange>();
+  private slots: SlotQueue;
+  private streams = new Set<Exchange>();
   private closed = false;
+  private readonly limit: number;
 
   constructor(opts: TransportOptions) {
     this.vendor = opts.vendor;
     this.opts = opts;
-    this.dispatchers = new Dispatchers({ connections: this.cap, tls: opts.tls, proxy: opts.proxy });
+    const maxSockets = opts.maxSockets ?? 64;
+    this.slots = new SlotQueue(maxSockets);
+    this.dispatchers = new Dispatchers({ connections: maxSockets, tls: opts.tls, proxy: opts.proxy });
+    this.limit = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   get baseUrl(): string {
     return this.opts.baseUrl;
   }
 
-  /** Requests currently on the wire or queued for a connection. */
+  /** Requests currently on the wire or queued for a socket. */
   get pending(): number {
     return this.inFlight.size;
-  }
-
-  private get cap(): number {
-    return this.opts.maxSockets ?? 64;
   }
 
   redact(text: string): string {
@@ -143,16 +143,9 @@ export class Transport {
   }
 
   /** Sends one request, repeating it as `retry` allows; resolves with any HTTP status. */
-  request(req: HttpRequest): Promise<HttpResponse> {
-    // Most calls are never repeated: no retry loop (and no extra promise) for them.
-    return (req.retry ?? 'none') === 'none' ? this.once(req) : this.retrying(req);
-  }
-
-  private async retrying(req: HttpRequest): Promise<HttpResponse> {
+  async request(req: HttpRequest): Promise<HttpResponse> {
     const mode = req.retry ?? 'none';
-    const retries = this.opts.retries ?? 2;
-    const limit = req.timeout ?? this.opts.timeout;
-    const max = Math.min(this.opts.retryMaxMs ?? 30000, limit > 0 ? limit : Infinity);
+    const retries = mode === 'none' ? 0 : (this.opts.retries ?? 2);
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse | undefined;
       let failure: CcError | undefined;
@@ -161,124 +154,97 @@ export class Transport {
       } catch (err) {
         failure = err as CcError;
       }
-      const last = attempt >= retries || this.closed || req.signal?.aborted;
-      let wait: number | undefined;
+      const last = attempt >= retries || this.closed;
       if (res) {
         if (last || !retryableStatus(res.status, mode)) return res;
-        wait = backoff(attempt, this.opts.retryBaseMs ?? 250, max, res.headers['retry-after']);
+        const wait = this.delay(attempt, res.headers['retry-after'], req);
         if (wait === undefined) return res;
         if (res.stream) res.stream.destroy();
-      } else {
-        if (last || !retryableError(failure as CcError, mode)) throw failure;
-        wait = backoff(attempt, this.opts.retryBaseMs ?? 250, max) ?? 0;
+        await this.sleep(wait, req);
+        continue;
       }
-      await this.sleep(wait, req.signal);
-      if (req.signal?.aborted) throw this.error(req, 'NETWORK', 'the request was cancelled', 'CANCELLED');
-      if (this.closed) throw this.error(req, 'NETWORK', CLOSED, 'CLOSED');
+      const f = failure as CcError;
+      if (last || f.detail === CANCELLED || !retryableError(f, mode)) throw f;
+      await this.sleep(this.delay(attempt, undefined, req) ?? 0, req);
     }
   }
 
-  private async once(req: HttpRequest): Promise<HttpResponse> {
-    if (this.closed) throw this.error(req, 'NETWORK', CLOSED, 'CLOSED');
+  private once(req: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) return Promise.reject(this.error(req, 'NETWORK', CLOSED));
     const url = this.urlFor(req);
-    const target = this.targetFor(url, req);
-    const call = new Call();
+    const target = this.targetFor(url);
     const timeoutMs = req.timeout ?? this.opts.timeout;
-    const timer = timeoutMs > 0 ? setTimeout(onTimeout, timeoutMs, call) : undefined;
-    const outer = req.signal;
-    let onOuterAbort: (() => void) | undefined;
-    if (outer) {
-      if (outer.aborted) call.abort('cancel');
-      else {
-        onOuterAbort = (): void => call.abort('cancel');
-        outer.addEventListener('abort', onOuterAbort, { once: true });
-      }
-    }
-    this.inFlight.add(call);
-    let slot = false;
-    try {
-      // Event streams stay open for long: they do not take a request slot (their own pools).
-      if (!req.stream && !call.why) {
-        if (this.active < this.cap) this.active++;
-        else await this.queue(call);
-        slot = true;
-      }
-      if (call.why) throw new Error('aborted before sending');
-      const exchange = new Exchange({
-        dispatcher: this.dispatcherFor(target.origin, req.stream === true),
-        options: dispatchOptions(target, req, timeoutMs),
-        max: this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        stream: req.stream === true,
-      });
-      call.exchange = exchange;
-      const got = await exchange.done;
-      if (got.stream) {
-        if (timer) clearTimeout(timer);
-        const stream = got.stream;
-        this.streams.add(stream);
-        stream.once('close', () => this.streams.delete(stream));
-      }
-      return new Answer(got.status, got.headers, got.setCookie, got.text, url, this, got.stream);
-    } catch (err) {
-      throw this.failure(req, call, err as Error & { code?: string }, timeoutMs);
-    } finally {
-      if (slot) this.release();
-      if (timer && !req.stream) clearTimeout(timer);
-      if (onOuterAbort) outer?.removeEventListener('abort', onOuterAbort);
-      call.exchange = undefined;
-      this.inFlight.delete(call);
-    }
+    const opts: Dispatcher.DispatchOptions = {
+      origin: target.origin,
+      path: target.path,
+      method: req.method,
+      headers: headersFor(req, target),
+      body: req.body,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    };
+    const stream = req.stream === true;
+    const x = new Exchange(this, this.dispatchers.for(target.origin, stream), opts, this.limit, stream, stream ? (req.idleTimeout ?? 0) : 0);
+    const answer = new Promise<Reply>((resolve, reject) => {
+      x.resolve = resolve;
+      x.reject = reject;
+    });
+    if (!x.watch(timeoutMs, req.signal)) return Promise.reject(this.cancelled(req));
+    this.inFlight.add(x);
+    // Event streams stay open for long: they take no slot, and have connections of their own.
+    if (stream) {
+      this.streams.add(x);
+      x.go();
+    } else if (this.slots.take()) x.go();
+    else this.slots.wait(x);
+    return answer.then(
+      (r) => {
+        this.inFlight.delete(x);
+        return new Answer(r.status, r.headers, r.setCookie, r.text, url, this, r.stream);
+      },
+      (err: Error) => {
+        this.inFlight.delete(x);
+        if (stream && !x.stream) this.streams.delete(x);
+        throw this.failure(req, x, err, timeoutMs);
+      },
+    );
   }
 
-  /** The contract error for a failed exchange. */
-  private failure(req: HttpRequest, call: Call, err: Error & { code?: string }, timeoutMs: number): CcError {
-    if (call.why === 'timeout') {
-      if (!call.exchange) {
-        return this.error(req, 'TIMEOUT', `not sent: no free connection within ${timeoutMs} ms (all ${this.cap} in use); safe to send again`, 'NOT_SENT');
-      }
+  /** The contract's error for a failed exchange. */
+  private failure(req: HttpRequest, x: Exchange, err: Error, timeoutMs: number): CcError {
+    if (x.why === 'cancel') return this.cancelled(req);
+    if (this.closed || x.why === 'close') return this.error(req, 'NETWORK', CLOSED);
+    if (x.why === 'timeout') {
+      if (!x.dispatched)
+        return this.error(req, 'TIMEOUT', `not sent: no free connection within ${timeoutMs} ms (all ${this.opts.maxSockets ?? 64} busy)`, NOT_SENT);
+      if (!x.sent) return this.error(req, 'TIMEOUT', `not sent: no connection within ${timeoutMs} ms`, NOT_SENT);
       return this.error(req, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
     }
-    if (this.closed || call.why === 'close') return this.error(req, 'NETWORK', CLOSED, 'CLOSED');
-    if (call.why === 'cancel') return this.error(req, 'NETWORK', 'the request was cancelled', 'CANCELLED');
-    if (err.code === 'TOO_LARGE') {
-      const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      return new CcError({
-        code: 'VENDOR_ERROR',
-        vendor: this.vendor,
-        operation: req.operation,
-        message: `the answer is larger than the limit of ${max} bytes (maxResponseBytes, after decoding); it was not read`,
-        detail: 'TOO_LARGE',
-      });
-    }
-    const cause = (err as { cause?: { code?: string } }).cause;
-    const code = err.code ?? cause?.code ?? '';
+    if (x.tooLarge) return this.error(req, 'VENDOR_ERROR', err.message);
+    const code = causeCode(err);
     const text = this.redact(`${code ? code + ': ' : ''}${err.message || 'request failed'}`);
     return this.error(req, 'NETWORK', text, code || undefined);
   }
 
-  /** Waits, in order, for a slot; an abort (timeout, close, cancel) leaves the queue. */
-  private queue(call: Call): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      call.go = resolve;
-      call.stop = (err: Error): void => {
-        const i = this.waiting.indexOf(call);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(err);
-      };
-      this.waiting.push(call);
-    });
+  private cancelled(req: HttpRequest): CcError {
+    return this.error(req, 'NETWORK', 'the request was cancelled', CANCELLED);
   }
 
-  /** Hands the slot to the next waiting request, or frees it. */
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) {
-      next.stop = undefined;
-      next.go?.();
-    } else this.active--;
+  // ---- Host: the exchanges report here ------------------------------------------------
+
+  release(): void {
+    this.slots.release();
   }
 
-  private error(req: HttpRequest, code: 'TIMEOUT' | 'NETWORK', message: string, detail?: string): CcError {
+  leave(x: Exchange): void {
+    this.slots.leave(x);
+  }
+
+  streamEnded(x: Exchange): void {
+    this.streams.delete(x);
+  }
+
+  private error(req: HttpRequest, code: ErrorCode, message: string, detail?: string): CcError {
     return new CcError({ code, vendor: this.vendor, operation: req.operation, message, detail });
   }
 
@@ -297,65 +263,105 @@ export class Transport {
     return url;
   }
 
-  private targetFor(url: string, req: HttpRequest): Target {
+  private targetFor(url: string): Target {
     let t = this.targets.get(url);
     if (t) return t;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new CcError({ code: 'NOT_CONFIGURED', vendor: this.vendor, operation: req.operation, field: 'url', message: 'url is not a valid http(s) URL' });
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new CcError({
-        code: 'NOT_CONFIGURED',
-        vendor: this.vendor,
-        operation: req.operation,
-        field: 'url',
-        message: 'url must start with http:// or https://',
-      });
-    }
-    const user = parsed.username ? `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` : undefined;
-    t = { origin: parsed.origin, path: parsed.pathname + parsed.search, auth: user ? `Basic ${Buffer.from(user).toString('base64')}` : undefined };
+    const u = new URL(url);
+    const user = decodeURIComponent(u.username);
+    t = {
+      origin: u.origin,
+      path: u.pathname + u.search,
+      auth: user || u.password ? 'Basic ' + Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString('base64') : undefined,
+    };
     // Many distinct URLs (an id in the path): start over rather than grow without bound.
     if (this.targets.size >= 256) this.targets.clear();
     this.targets.set(url, t);
     return t;
   }
 
-  private dispatcherFor(origin: string, stream: boolean): Dispatcher {
-    if (!stream) return this.dispatchers.for(origin);
-    this.streamDispatchers ??= new Dispatchers({ connections: this.cap, tls: this.opts.tls, proxy: this.opts.proxy }, true);
-    return this.streamDispatchers.for(origin);
+  /**
+   * How long to wait before the next attempt: exponential backoff with jitter, at least what
+   * `Retry-After` asks; undefined (give up now) when `Retry-After` asks for more than the
+   * request's timeout or `retryMaxMs` allows.
+   */
+  private delay(attempt: number, retryAfter: string | undefined, req: HttpRequest): number | undefined {
+    const base = this.opts.retryBaseMs ?? 250;
+    const limit = req.timeout ?? this.opts.timeout;
+    const max = Math.min(this.opts.retryMaxMs ?? 30000, limit > 0 ? limit : Infinity);
+    const wait = Math.min(max, base * 2 ** attempt) * (0.5 + Math.random() * 0.5);
+    const fromHeader = parseRetryAfter(retryAfter);
+    if (fromHeader === undefined) return wait;
+    return fromHeader > max ? undefined : Math.max(wait, fromHeader);
   }
 
-  private sleep(ms: number, signal?: CancelSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      const sleepers = this.sleepers;
-      function done(): void {
+  /** The wait between attempts; a cancel ends it at once (and the request with it), as close() does. */
+  private sleep(ms: number, req: HttpRequest): Promise<void> {
+    const signal = req.signal;
+    if (signal?.aborted) return Promise.reject(this.cancelled(req));
+    return new Promise<void>((resolve, reject) => {
+      const done = (why?: 'cancel'): void => {
         clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        sleepers.delete(done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-      sleepers.add(done);
+        signal?.removeEventListener('abort', onAbort);
+        if (why === 'cancel') reject(this.cancelled(req));
+        else resolve();
+      };
+      const onAbort = (): void => done('cancel');
+      const t = setTimeout(done, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  /** Aborts what is in flight or waiting to retry and closes every socket; later requests fail with NETWORK. */
+  /** Aborts what is in flight and closes every connection; later requests fail with NETWORK. */
   close(): void {
     this.closed = true;
-    for (const c of this.inFlight) c.abort('close');
+    this.slots.clear();
+    for (const x of this.inFlight) x.end('close');
     this.inFlight.clear();
-    for (const wake of [...this.sleepers]) wake();
-    for (const st of this.streams) st.destroy();
+    for (const x of this.streams) x.end('close');
     this.streams.clear();
     this.dispatchers.destroy();
-    this.streamDispatchers?.destroy();
   }
+}
+
+/** The request headers: the caller's, and the defaults axios sent (Accept, encodings). */
+function headersFor(req: HttpRequest, target: Target): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let accept = false;
+  let userAgent = false;
+  let encoding = false;
+  let contentType = false;
+  let authorization = false;
+  const given = req.headers;
+  if (given) {
+    for (const k in given) {
+      const v = given[k];
+      if (v === undefined || v === null) continue;
+      headers[k] = v;
+      switch (k.toLowerCase()) {
+        case 'accept':
+          accept = true;
+          break;
+        case 'user-agent':
+          userAgent = true;
+          break;
+        case 'accept-encoding':
+          encoding = true;
+          break;
+        case 'content-type':
+          contentType = true;
+          break;
+        case 'authorization':
+          authorization = true;
+          break;
+      }
+    }
+  }
+  if (!accept) headers.accept = 'application/json, text/plain, */*';
+  if (!userAgent) headers['user-agent'] = USER_AGENT;
+  if (!encoding) headers['accept-encoding'] = ACCEPT_ENCODING;
+  if (target.auth && !authorization) headers.authorization = target.auth;
+  if (req.body !== undefined && !contentType) headers['content-type'] = 'application/x-www-form-urlencoded';
+  return headers;
 }
 
 /** An answer; its `url` is redacted when someone reads it (rarely: error texts), not for every answer. */

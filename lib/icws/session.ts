@@ -597,6 +597,8 @@ export class IcwsSession extends EventEmitter {
           path: `/icws/${live.id}/messaging/messages`,
           headers: { Accept: 'text/event-stream', 'Accept-Language': this.opts.language, Cookie: live.jar.header(), 'ININ-ICWS-CSRF-Token': live.csrf },
           stream: true,
+          // The transport's backstop after the server's `:ping`s stop; the watchdog below (which warns) fires first.
+          idleTimeout: this.opts.streamIdleMs + 5000,
         });
       } catch (err) {
         if (!live.stopped) this.lost(live, `message stream failed: ${(err as Error).message}`);
