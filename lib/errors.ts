@@ -44,6 +44,8 @@ export class CcError extends Error {
   readonly status?: number;
   readonly detail?: string;
   readonly field?: string;
+  /** The message without its `"<vendor> <operation>: "` prefix, to reword or show it elsewhere. */
+  readonly reason: string;
   /** Not enumerable: a Catch node's `msg.error` stays small; the adapter copies it to `msg.vendor`. */
   declare readonly answer?: VendorAnswer;
 
@@ -51,6 +53,7 @@ export class CcError extends Error {
     super(`${init.vendor} ${init.operation}: ${init.message}`);
     this.name = 'CcError';
     this.code = init.code;
+    this.reason = init.message;
     this.vendor = init.vendor;
     this.operation = init.operation;
     if (init.status !== undefined) this.status = init.status;
@@ -77,11 +80,39 @@ export function notConfigured(vendor: string, operation: string, what: string): 
   return new CcError({ code: 'NOT_CONFIGURED', vendor, operation, field: what, message: `${what} is not configured` });
 }
 
-/** The default meaning of an HTTP status, for vendors that do not say more. */
+/**
+ * A vendor's rules for turning a failed answer into a contract code, as data: its own error
+ * codes (checked first), then HTTP statuses that mean something else for it.
+ */
+export interface ErrorRules {
+  byVendorCode?: Readonly<Record<string, ErrorCode>>;
+  byStatus?: Readonly<Partial<Record<number, ErrorCode>>>;
+}
+
+/** The meaning of an HTTP status for every vendor, unless its rules say otherwise. */
+const BY_STATUS: Readonly<Partial<Record<number, ErrorCode>>> = {
+  401: 'AUTH_FAILED',
+  403: 'AUTH_FAILED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The one status-to-code mapper: the vendor's own code by its rules, else the status by its
+ * rules, else the status's common meaning, else VENDOR_ERROR. `status` undefined: the vendor's
+ * code alone decides (an answer that failed inside a 2xx).
+ */
+export function errorCode(status: number | undefined, rules: ErrorRules = {}, vendorCode?: string | number): ErrorCode {
+  if (vendorCode !== undefined && vendorCode !== null) {
+    const own = rules.byVendorCode?.[String(vendorCode)];
+    if (own) return own;
+  }
+  if (status === undefined) return 'VENDOR_ERROR';
+  return rules.byStatus?.[status] ?? BY_STATUS[status] ?? 'VENDOR_ERROR';
+}
+
+/** The common meaning of an HTTP status, for vendors that do not say more. */
 export function codeForStatus(status: number): ErrorCode {
-  if (status === 401 || status === 403) return 'AUTH_FAILED';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 409) return 'CONFLICT';
-  if (status === 429) return 'RATE_LIMITED';
-  return 'VENDOR_ERROR';
+  return errorCode(status);
 }

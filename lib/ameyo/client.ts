@@ -106,7 +106,7 @@ export class AmeyoClient {
       })
       .catch((err: unknown) => {
         if (err instanceof CcError && err.code === 'TIMEOUT' && err.detail !== 'NOT_SENT') {
-          throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.message.replace(/^.*?: /, '')}; the call may still be placed` });
+          throw new CcError({ code: 'TIMEOUT', vendor: VENDOR, operation: op, message: `${err.reason}; the call may still be placed` });
         }
         throw err;
       });

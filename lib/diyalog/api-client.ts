@@ -4,12 +4,15 @@
  * signed and sent. On 401 `Authorization failed` the request is signed once more without the
  * line feed before the path (the documents disagree); the form that worked is kept.
  */
-import { CcError, invalidInput, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
+import { CcError, errorCode, invalidInput, notConfigured, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';
 import { Transport, parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
 import { check } from '../validate';
 import { signedHeaders, type SignatureForm } from './hmac';
 import { VENDOR } from './queue-client';
 import { notDeliveredSchema } from './schemas';
+
+/** Diyalog's application API `errorCode`s that have a contract meaning: unknown interaction, already handled. */
+const API_RULES: ErrorRules = { byVendorCode: { 402: 'NOT_FOUND', 403: 'CONFLICT' } };
 
 export const NOT_DELIVERED_PATH = '/v1/application/interactionisnotdelivered';
 
@@ -146,7 +149,7 @@ export class DiyalogApiClient {
     const message = typeof o.message === 'string' ? o.message : null;
     if (!o.isSuccess) {
       const ec = Number(o.errorCode);
-      const code: ErrorCode = ec === 402 ? 'NOT_FOUND' : ec === 403 ? 'CONFLICT' : 'VENDOR_ERROR';
+      const code: ErrorCode = errorCode(undefined, API_RULES, Number.isFinite(ec) ? ec : undefined);
       throw fail(code, `Diyalog refused (errorCode ${Number.isFinite(ec) ? ec : 'none'}): ${message ?? '(no message)'}`, message ?? undefined);
     }
     return { result: { success: true, message }, vendor };

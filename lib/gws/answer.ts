@@ -6,17 +6,19 @@
  * - `{"status":"ok"|0}` / `{"status":"error","errorDescription":"…"}` (seed-style operations);
  * - an empty 2xx body (Accept/Reject per the seed's text).
  */
-import { CcError, codeForStatus, type ErrorCode, type VendorAnswer } from '../errors';
+import { CcError, codeForStatus, errorCode, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';
 import { parseJsonOrText, redact as redactWith, redactAnswer, snippet, vendorAnswer, type HttpResponse, type Redactor } from '../http';
 
 export const VENDOR = 'GWS';
 
-/** GWS return values (HTCC "Return Values") → contract error codes. */
+/** GWS return values (HTCC "Return Values") → contract error codes, as data for `errorCode`. */
+const RULES: ErrorRules = {
+  byVendorCode: { 2: 'CONFLICT', 3: 'CONFLICT', 18: 'CONFLICT', 19: 'CONFLICT', 5: 'AUTH_FAILED', 8: 'AUTH_FAILED', 20: 'AUTH_FAILED', 6: 'NOT_FOUND' },
+};
+
+/** The code of a refusal by its `statusCode` alone (whatever the HTTP status). */
 export function codeForStatusCode(n: number): ErrorCode {
-  if ([2, 3, 18, 19].includes(n)) return 'CONFLICT';
-  if ([5, 8, 20].includes(n)) return 'AUTH_FAILED';
-  if (n === 6) return 'NOT_FOUND';
-  return 'VENDOR_ERROR';
+  return errorCode(undefined, RULES, n);
 }
 
 export interface Classified {

@@ -2,7 +2,7 @@
  * ICWS answers → contract results and errors (vendors/icws.md §5). The one place where an
  * ICWS status becomes an error code; match on status and errorId/errorCode, never on text.
  */
-import { CcError, type ErrorCode, type VendorAnswer } from '../errors';
+import { CcError, errorCode, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';
 import { parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type Redactor } from '../http';
 
 export const VENDOR = 'ICWS';
@@ -36,14 +36,22 @@ export function icwsVendorAnswer(res: HttpResponse, redact: Redactor): VendorAns
 export const AUTH_FAILURE_ID = 'error.request.connection.authenticationFailure';
 export const AUTH_FAILURE_CODE = -2147221503;
 
+/** Dialer: a 404 is "no call to disposition / no preview pending": the agent is not in a state for it. */
+const DIALER_RULES: ErrorRules = { byStatus: { 404: 'CONFLICT' } };
+
+/** ICWS's rules per operation (lib/errors.ts `errorCode` applies them); others follow the Dialer's. */
+const RULES: Readonly<Record<string, ErrorRules>> = {
+  // The log-in refused: ICWS answers 400 with its authentication-failure id (or code).
+  connect: { byVendorCode: { [AUTH_FAILURE_ID]: 'AUTH_FAILED', [String(AUTH_FAILURE_CODE)]: 'AUTH_FAILED' }, byStatus: { 404: 'CONFLICT' } },
+  // A status id or user that does not exist.
+  setStatus: {},
+};
+
 /** Code for a failed session request (after the one repeat a 401/503 gets). */
 export function codeFor(operation: string, status: number, body: IcwsErrorBody): ErrorCode {
-  if (operation === 'connect' && status === 400 && (body.errorId === AUTH_FAILURE_ID || body.errorCode === AUTH_FAILURE_CODE)) return 'AUTH_FAILED';
-  if (status === 401 || status === 403) return 'AUTH_FAILED';
-  // Dialer: "no call to disposition / no preview pending" — the agent is not in a state for it.
-  if (status === 404) return operation === 'setStatus' ? 'NOT_FOUND' : 'CONFLICT';
-  if (status === 429) return 'RATE_LIMITED';
-  return 'VENDOR_ERROR';
+  const rules = RULES[operation] ?? DIALER_RULES;
+  const own = body.errorId !== undefined && rules.byVendorCode?.[body.errorId] ? body.errorId : body.errorCode;
+  return errorCode(status, rules, own);
 }
 
 const HINTS: Partial<Record<number, string>> = {
