@@ -116,3 +116,25 @@ export function errorCode(status: number | undefined, rules: ErrorRules = {}, ve
 export function codeForStatus(status: number): ErrorCode {
   return errorCode(status);
 }
+
+/**
+ * A failure of a shared step (a session's log-in or bootstrap) named after the request that met
+ * it, its reason led by `lead` (e.g. "could not open the session: "); anything not a CcError is
+ * a NETWORK failure of that request.
+ */
+export function forOperation(err: unknown, vendor: string, operation: string, lead = ''): CcError {
+  if (!(err instanceof CcError)) {
+    return new CcError({ code: 'NETWORK', vendor, operation, message: `${lead}${String((err as Error | undefined)?.message ?? err)}` });
+  }
+  if (err.operation === operation) return err;
+  return new CcError({
+    code: err.code,
+    vendor: err.vendor,
+    operation,
+    message: lead + err.reason,
+    status: err.status,
+    detail: err.detail,
+    field: err.field,
+    answer: err.answer,
+  });
+}
