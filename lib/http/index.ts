@@ -3,3 +3,4 @@ export * from './proxy';
 export * from './redact';
 export * from './cancel';
 export * from './answer';
+export * from './cookies';

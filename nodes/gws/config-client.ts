@@ -36,7 +36,7 @@ export class GwsConfigClient implements ClosableClient {
     });
   }
 
-  close(): void {
-    this.gws.close();
+  close(): Promise<void> {
+    return this.gws.close();
   }
 }
