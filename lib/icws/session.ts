@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { CcError } from '../errors';
-import { Transport, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { Transport, type HttpResponse } from '../http';
 import { VENDOR, icwsError } from './answer';
 import { asOperation, closedError, login, sessionHeaders, type Live } from './connect';
 import { DialerMemory } from './dialer-memory';

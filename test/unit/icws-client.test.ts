@@ -486,13 +486,13 @@ describe('ICWS client and session (lib/icws)', function () {
       const { c, messages } = client();
       const places = (): RecordedRequest[] => dialerReqs().filter((r) => r.path.endsWith('place-preview-call'));
       // nothing seen and nothing pending: sent, the server's 404 becomes CONFLICT
-      let e = await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
+      const e = await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
       assert.equal(e.answer?.status, 404);
       assert.equal((e.answer?.body as { errorId?: string }).errorId, 'error.request.dialer.noPreviewCall');
       assert.equal(places().length, 1);
       sim.queueCall({ type: 'regular' });
       await toPop(c, messages);
-      e = await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
+      await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
       assert.equal(places().length, 2);
       await c.disposition({ label: 'Success' });
       await c.setStatus({ statusId: 'Available' });
