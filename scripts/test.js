@@ -65,7 +65,7 @@ if (!only.length || only.includes('validate')) {
 }
 step('Node-RED 5 runtime for the end-to-end suite', process.execPath, [path.join(root, 'scripts', 'setup-nr5.js')]);
 const suites = only.filter((s) => s !== 'lint' && s !== 'validate');
-const all = ['unit', 'nodes', 'e2e', 'browser', 'reliability', 'security'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
+const all = ['unit', 'nodes', 'interop', 'e2e', 'browser', 'reliability', 'security'].filter((s) => fs.existsSync(path.join(root, 'dist', 'test', s)));
 const globs = (suites.length ? suites : all).map((s) => `dist/test/${s}/**/*.test.js`);
 // `node scripts/test.js validate` (or lint) alone runs no mocha suite.
 if (only.length && !suites.length) process.exit(0);

@@ -241,8 +241,9 @@ export class GwsClient {
     return this.session.onState(fn);
   }
 
-  close(): void {
-    this.session.close();
+  /** Ends the session: CometD `/meta/disconnect` answered (bounded wait), then the sockets closed. */
+  close(): Promise<void> {
+    return this.session.close();
   }
 }
 

@@ -8,8 +8,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CometD } from 'cometd';
-import type { Transport } from '../http';
-import type { CookieJar } from './cookies';
+import type { CookieJar, Transport } from '../http';
 
 interface XhrLike {
   status: number;
@@ -97,6 +96,9 @@ export interface SessionBinding {
   proxy?: string;
   /** The session's transport: when given, Bayeux requests use it (TLS, proxy, keep-alive). */
   transport?: Transport;
+  /** Largest answer body (bytes); a larger one is a failed request (cometd connects again). */
+  maxAnswerBytes?: number;
+  onOversized?(bytes: number, max: number): void;
 }
 
 /** What cometd reads of the object `xhrSend` returns: the status, and abort(). */
@@ -134,6 +136,15 @@ function sendThrough(transport: Transport, binding: SessionBinding, packet: Pack
         sent.statusText = String(res.status);
         sent.responseText = res.text;
         binding.onStatus?.(res.status);
+        const max = binding.maxAnswerBytes;
+        const bytes = max !== undefined && res.text.length > max / 4 ? Buffer.byteLength(res.text) : 0;
+        if (max !== undefined && bytes > max) {
+          // Not handed to cometd: a failed connect, which it repeats on the same client.
+          binding.onOversized?.(bytes, max);
+          sent.status = 0;
+          packet.onError('error', new Error(`answer over ${max} bytes`));
+          return;
+        }
         if (res.status === 200) packet.onSuccess(res.text);
         else packet.onError(sent.statusText);
       },

@@ -1,4 +1,3 @@
 export * from './answer';
 export * from './client';
-export * from './cookies';
 export * from './session';

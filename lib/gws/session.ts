@@ -6,21 +6,18 @@
  *   invalid Csrf token" refreshes the session once (shared by concurrent requests) and repeats
  *   the request; a request sent with an older cookie/token than the current one is repeated
  *   with the current one without a refresh; `Set-Cookie` on a 403 is ignored.
- * - CometD: one long-polling client (the maintained `cometd` library) whose requests carry
- *   this session's cookies and Basic header, fanned out to any number of channel listeners;
- *   re-handshake and re-subscribe on `reconnect: "handshake"`, 401/403 or a lost HTTP
- *   session, with backoff (5 s → 60 s) once the handshake is denied twice.
+ * - Notifications: the CometD client of notifications.ts, bound to this session's cookies,
+ *   Basic header and transport.
  *
  * No Node-RED import: testable alone against the simulator.
  */
-import type { CometD, Message, SubscriptionHandle } from 'cometd';
-import { CcError } from '../errors';
+import { CcError, forOperation } from '../errors';
 import { Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
 import { classify, VENDOR } from './answer';
-import { loadCometd, sessionTransport } from './cometd';
-import { CookieJar } from './cookies';
+import { GwsNotifications, type CometdOptions, type GwsStateName, type NotificationListener } from './notifications';
+import { CookieJar } from '../http';
 
-export type GwsStateName = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'down';
+export type { GwsNotification, GwsStateName, NotificationListener } from './notifications';
 
 export interface GwsState {
   state: GwsStateName;
@@ -28,28 +25,13 @@ export interface GwsState {
   reason?: string;
 }
 
-export interface GwsNotification {
-  channel: string;
-  data: unknown;
-}
-
-export type NotificationListener = (n: GwsNotification) => void;
-
 export interface GwsSessionOptions {
   url: string;
   username: string;
   password: string;
   transport?: Partial<TransportOptions>;
-  cometd?: {
-    /** cometd's own backoff step / cap for network failures (ms; default 1000 / 60000). */
-    backoffIncrement?: number;
-    maxBackoff?: number;
-    /** Backoff after the handshake was denied twice: first step and cap (default 5000 / 60000). */
-    deniedBackoffMs?: number;
-    deniedBackoffMaxMs?: number;
-    /** Extra time cometd waits for a held connect beyond the server's timeout (ms, default 10000). */
-    maxNetworkDelay?: number;
-  };
+  cometd?: CometdOptions;
+
   /** Diagnostics (already redacted); never receives a secret. */
   log?: (level: 'debug' | 'warn', text: string) => void;
 }
@@ -88,16 +70,8 @@ export class GwsSession {
   private stateListeners = new Set<(s: GwsState) => void>();
   private closed = false;
 
-  // CometD
-  private cometd: CometD | undefined;
-  private starting: Promise<void> | undefined;
-  private listeners = new Map<string, Set<NotificationListener>>();
-  private subscriptions = new Map<string, SubscriptionHandle>();
-  /** Channels whose subscribe reply has not arrived since the last handshake. */
-  private unconfirmed = new Set<string>();
-  private denied = 0;
-  private recoverTimer: NodeJS.Timeout | undefined;
-  private recovering = false;
+  private closing: Promise<void> | undefined;
+  private readonly notifications: GwsNotifications;
 
   constructor(private opts: GwsSessionOptions) {
     this.basic = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
@@ -107,6 +81,24 @@ export class GwsSession {
       timeout: 30000,
       ...opts.transport,
       secrets: () => this.secrets(),
+    });
+    this.notifications = new GwsNotifications({
+      notificationsUrl: opts.url.replace(/\/+$/, '') + '/api/v2/notifications',
+      name: `gws-${opts.username}`,
+      jar: this.jar,
+      transport: this.transport,
+      options: opts.cometd ?? {},
+      authorization: () => this.basic,
+      state: () => this.current.state,
+      setState: (st, reason) => this.setState(st, reason),
+      log: (level, text) => this.log(level, text),
+      open: (operation) => this.open(operation),
+      renew: async () => {
+        this.established = false;
+        await this.refresh(this.generation, 'notifications');
+        return this.established;
+      },
+      closed: () => this.closed,
     });
   }
 
@@ -185,7 +177,7 @@ export class GwsSession {
         signal,
       });
     } catch (err) {
-      if (!this.listeners.size) this.setState('down', (err as Error).message);
+      if (!this.notifications.active) this.setState('down', (err as Error).message);
       throw err;
     }
     if (res.status === 401 || res.status === 403) {
@@ -208,7 +200,7 @@ export class GwsSession {
     this.established = true;
     this.generation++;
     // With notification listeners, 'connected' means CometD is subscribed: the CometD side says so.
-    if (!this.listeners.size) this.setState('connected');
+    if (!this.notifications.active) this.setState('connected');
   }
 
   /** Takes a new cookie / token from any answer that is not a 403. */
@@ -246,7 +238,7 @@ export class GwsSession {
     try {
       return await this.send(req);
     } catch (err) {
-      throw forOperation(err, req.operation);
+      throw err instanceof CcError ? forOperation(err, VENDOR, req.operation) : err;
     }
   }
 
@@ -297,233 +289,25 @@ export class GwsSession {
 
   /** Listens to a channel (wildcards allowed); the CometD client starts with the first listener. */
   subscribe(channel: string, fn: NotificationListener): () => void {
-    let set = this.listeners.get(channel);
-    const fresh = !set;
-    if (!set) this.listeners.set(channel, (set = new Set()));
-    set.add(fn);
-    if (fresh && this.handshaken()) this.subscribeOne(channel);
-    void this.startCometd().catch((err: Error) => this.log('warn', `CometD start failed: ${err.message}`));
-    return () => {
-      const s = this.listeners.get(channel);
-      if (!s) return;
-      s.delete(fn);
-      if (s.size === 0) {
-        this.listeners.delete(channel);
-        const h = this.subscriptions.get(channel);
-        this.subscriptions.delete(channel);
-        if (h && this.handshaken()) this.cometd?.unsubscribe(h);
-      }
-      if (this.listeners.size === 0) this.stopCometd();
-    };
-  }
-
-  /** A handshake succeeded and holds: (un)subscribe now; otherwise the next handshake subscribes all. */
-  private notificationsUrl(): string {
-    return this.opts.url.replace(/\/+$/, '') + '/api/v2/notifications';
-  }
-
-  private handshaken(): boolean {
-    const c = this.cometd;
-    if (!c || !c.getClientId()) return false;
-    const status = c.getStatus();
-    return status === 'connecting' || status === 'connected';
+    return this.notifications.subscribe(channel, fn);
   }
 
   /** Channels with listeners. */
   channels(): string[] {
-    return [...this.listeners.keys()];
+    return this.notifications.channels();
   }
 
-  private subscribeOne(channel: string): void {
-    const c = this.cometd;
-    if (!c) return;
-    this.unconfirmed.add(channel);
-    const h = c.subscribe(
-      channel,
-      (m: Message) => this.deliver(channel, m),
-      (reply: Message) => {
-        this.unconfirmed.delete(channel);
-        if (!reply.successful) this.log('warn', `subscription to ${channel} refused: ${reply.error ?? 'no reason given'}`);
-        if (this.unconfirmed.size === 0 && this.cometd === c && c.getStatus() === 'connected') this.setState('connected');
-      },
-    );
-    this.subscriptions.set(channel, h);
-  }
-
-  private deliver(pattern: string, m: Message): void {
-    const set = this.listeners.get(pattern);
-    if (!set) return;
-    const n: GwsNotification = { channel: m.channel, data: m.data as unknown };
-    for (const fn of [...set]) {
-      try {
-        fn(n);
-      } catch (err) {
-        this.log('warn', `notification listener failed: ${(err as Error).message}`);
-      }
-    }
-  }
-
-  private startCometd(): Promise<void> {
-    if (this.cometd || this.closed || this.listeners.size === 0) return Promise.resolve();
-    this.starting ??= (async () => {
-      const mods = await loadCometd();
-      if (this.closed || this.cometd || this.listeners.size === 0) return;
-      this.setState(this.current.state === 'connected' ? 'connecting' : this.current.state === 'idle' ? 'connecting' : this.current.state);
-      const c = new mods.CometD(`gws-${this.opts.username}`);
-      c.unregisterTransports();
-      c.registerTransport(
-        'long-polling',
-        sessionTransport(mods, {
-          jar: this.jar,
-          headers: () => ({ Authorization: this.basic }),
-          transport: this.transport,
-        }) as unknown as Parameters<CometD['registerTransport']>[1],
-      );
-      const o = this.opts.cometd ?? {};
-      c.configure({
-        url: this.notificationsUrl(),
-        logLevel: 'warn',
-        backoffIncrement: o.backoffIncrement ?? 1000,
-        maxBackoff: o.maxBackoff ?? 60000,
-        maxNetworkDelay: o.maxNetworkDelay ?? 10000,
-      });
-      // cometd warns on window.console (stdout); route it through this session's redacting log.
-      (c as unknown as { _warn: (...args: unknown[]) => void })._warn = (...args: unknown[]) =>
-        this.log('debug', `cometd: ${args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' ')}`);
-      c.addListener('/meta/handshake', (m) => this.onHandshake(m));
-      c.addListener('/meta/connect', (m) => this.onConnect(m));
-      this.cometd = c;
-      try {
-        await this.open('notifications');
-      } catch (err) {
-        // The handshake below is denied without a session; recovery takes it from there.
-        this.log('warn', `session for notifications: ${(err as Error).message}`);
-      }
-      if (this.closed || this.cometd !== c) return;
-      c.handshake();
-    })().finally(() => (this.starting = undefined));
-    return this.starting;
-  }
-
-  private onHandshake(m: Message): void {
-    if (this.closed) return;
-    if (m.successful) {
-      this.denied = 0;
-      this.subscriptions.clear();
-      this.unconfirmed.clear();
-      const c = this.cometd;
-      c?.batch(() => {
-        for (const ch of this.listeners.keys()) this.subscribeOne(ch);
-      });
-      return;
-    }
-    const failure = (m as Message & { failure?: { httpCode?: number } }).failure;
-    const httpCode = failure?.httpCode ?? 0;
-    const denied = /^40[13]/.test(m.error ?? '') || httpCode === 401 || httpCode === 403 || m.advice?.reconnect === 'none';
-    if (!denied) {
-      this.setState('reconnecting', `CometD handshake failed${httpCode ? ` (HTTP ${httpCode})` : ': server unreachable'}`);
-      return; // cometd retries the handshake itself, with its backoff
-    }
-    this.denied++;
-    this.recover(`CometD handshake denied${m.error ? ` (${m.error})` : ''}`);
-  }
-
-  private onConnect(m: Message): void {
-    if (this.closed) return;
-    if (m.successful) {
-      this.denied = 0;
-      // Connected means notifications flow: wait for the subscriptions to be confirmed too.
-      if (this.unconfirmed.size === 0) this.setState('connected');
-      return;
-    }
-    const httpCode = (m as Message & { failure?: { httpCode?: number } }).failure?.httpCode ?? 0;
-    if (httpCode === 401 || httpCode === 403) {
-      // cometd would keep retrying the connect; the session itself must be renewed.
-      this.cometd?.disconnect();
-      this.recover(`CometD refused (HTTP ${httpCode})`);
-      return;
-    }
-    const handshake = m.advice?.reconnect === 'handshake';
-    this.setState('reconnecting', handshake ? `CometD asked to handshake again${m.error ? ` (${m.error})` : ''}` : 'CometD connection lost');
-  }
-
-  /** Renews the HTTP session and handshakes again; after two denials, backs off 5 s → 60 s. */
-  private recover(reason: string): void {
-    if (this.closed || this.recovering) return;
-    this.recovering = true;
-    const o = this.opts.cometd ?? {};
-    const first = o.deniedBackoffMs ?? 5000;
-    const max = o.deniedBackoffMaxMs ?? 60000;
-    const delay = this.denied >= 2 ? Math.min(max, first * 2 ** (this.denied - 2)) : 0;
-    if (this.denied >= 2) this.setState('down', `${reason}; retrying in ${Math.round(delay / 1000)} s`);
-    else this.setState('reconnecting', reason);
-    this.log('debug', `${reason}: renewing the session in ${delay} ms`);
-    this.recoverTimer = setTimeout(() => {
-      this.recoverTimer = undefined;
-      void (async () => {
-        try {
-          this.established = false;
-          await this.refresh(this.generation, 'notifications');
-        } catch (err) {
-          this.log('warn', `session renewal failed: ${(err as Error).message}`);
-          this.denied++;
-        } finally {
-          this.recovering = false;
-        }
-        const c = this.cometd;
-        if (this.closed || !c) return;
-        if (!this.established) {
-          this.recover(reason);
-          return;
-        }
-        const status = c.getStatus();
-        if (status === 'handshaking') return; // cometd is handshaking again by itself
-        if (status !== 'disconnected') c.disconnect();
-        c.handshake();
-      })();
-    }, delay);
-  }
-
-  private stopCometd(): void {
-    const c = this.cometd;
-    this.cometd = undefined;
-    this.subscriptions.clear();
-    this.unconfirmed.clear();
-    if (this.recoverTimer) clearTimeout(this.recoverTimer);
-    this.recoverTimer = undefined;
-    this.recovering = false;
-    if (!c) return;
-    c.clearListeners();
-    if (c.getStatus() !== 'disconnected') c.disconnect();
-    // A held long poll is answered by the server once it sees the disconnect; abort it anyway
-    // so that no socket outlives the session.
-    setTimeout(() => c.getTransport()?.abort(), 50).unref();
-  }
-
-  /** Stops notifications, aborts what is in flight and closes sockets. */
-  close(): void {
-    if (this.closed) return;
-    this.stopCometd();
-    this.listeners.clear();
+  /**
+   * Stops notifications (CometD `/meta/disconnect` sent and answered, at most
+   * `cometd.disconnectWaitMs`), then aborts what is in flight and closes the sockets.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
-    this.transport.close();
     this.stateListeners.clear();
+    this.closing = this.notifications.close().finally(() => this.transport.close());
+    return this.closing;
   }
-}
-
-/** A failure of a shared step (e.g. the session bootstrap) named after the request that met it. */
-function forOperation(err: unknown, operation: string): unknown {
-  if (!(err instanceof CcError) || err.operation === operation) return err;
-  return new CcError({
-    code: err.code,
-    vendor: err.vendor,
-    operation,
-    message: err.message.replace(`${err.vendor} ${err.operation}: `, ''),
-    status: err.status,
-    detail: err.detail,
-    field: err.field,
-    answer: err.answer,
-  });
 }
 
 function classifySafe(operation: string, res: HttpResponse): ReturnType<typeof classify>['answer'] | undefined {

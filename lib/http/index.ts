@@ -3,3 +3,4 @@ export * from './redact';
 export * from './cancel';
 export * from './answer';
 export * from './path';
+export * from './cookies';

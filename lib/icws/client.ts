@@ -156,7 +156,7 @@ export class IcwsClient {
   async disposition(p: DispositionParams, o?: RequestOptions): Promise<IcwsResult> {
     const op = 'disposition';
     this.validate(op, p);
-    const call = this.session.knownCall;
+    const call = this.session.dialer.call;
     if (call?.labels) {
       const skipOk = p.label === SKIP_LABEL && call.preview && call.allowSkip;
       if (!call.labels.includes(p.label) && !skipOk) {
@@ -182,17 +182,17 @@ export class IcwsClient {
     return this.dialer(op, body, o);
   }
 
+  /**
+   * The server decides whether a preview is pending (a flow that restarted mid-call, or a
+   * session that missed the data pop, sees none): the request is sent unless this session saw
+   * the current preview placed already; the server's 404 becomes CONFLICT with `msg.vendor`.
+   */
   async placePreviewCall(p: PlacePreviewParams = {}, o?: RequestOptions): Promise<IcwsResult> {
     const op = 'placePreviewCall';
     this.validate(op, p);
-    const call = this.session.knownCall;
-    if (!call || !call.preview || call.callPlaced) {
-      throw new CcError({
-        code: 'CONFLICT',
-        vendor: VENDOR,
-        operation: op,
-        message: call?.preview ? 'the preview call was already placed' : 'no preview call is pending (no previewPop data pop seen for the current call)',
-      });
+    const call = this.session.dialer.call;
+    if (call?.preview && call.callPlaced) {
+      throw new CcError({ code: 'CONFLICT', vendor: VENDOR, operation: op, message: `the preview call ${call.interactionId} was already placed` });
     }
     return this.dialer(op, p.callAttributes !== undefined ? { callAttributes: p.callAttributes } : {}, o);
   }
@@ -201,7 +201,7 @@ export class IcwsClient {
   async updateCallData(p: UpdateCallDataParams, o?: RequestOptions): Promise<IcwsResult> {
     const op = 'updateCallData';
     this.validate(op, p);
-    const call = this.session.knownCall ?? this.session.lastCall;
+    const call = this.session.dialer.call ?? this.session.dialer.lastCall;
     const callId = p.callId !== undefined ? String(p.callId) : call?.interactionId;
     const campaignId = p.campaignId !== undefined ? String(p.campaignId) : call?.campaignId;
     if (!callId) throw invalidInput(VENDOR, op, 'callId', 'is required (no data pop seen to take it from)');
@@ -282,7 +282,7 @@ export class IcwsClient {
   private async dialer(op: Exclude<IcwsOperation, 'setStatus'>, body: Record<string, unknown>, o?: RequestOptions): Promise<IcwsResult> {
     this.configured(op);
     this.checkDialerVersion(op, body);
-    const callAtSend = this.session.knownCall?.interactionId;
+    const callAtSend = this.session.dialer.call?.interactionId;
     const res = await this.session.request(op, 'POST', PATHS[op], body, o);
     return this.answer(op, res, body, callAtSend);
   }

@@ -1,6 +1,6 @@
 export * from './answer';
 export * from './client';
-export * from './cookies';
+export * from './dialer-memory';
 export * from './messages';
 export * from './session';
 export * from './sse';

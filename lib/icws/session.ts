@@ -4,93 +4,28 @@
  *   idle → connecting → connected ⇄ reconnecting → down (retry timer) → reconnecting …
  *                                   any state → closed
  *
- * It connects (Accept-Language + icAuthConnectionRequestSettings), keeps the session id, the
- * CSRF token and the cookies and sends them on every request, logs onto the station, pulls
- * messages (SSE when the server reports messaging ≥ 2, else a poll 1 s after each answer),
- * and recovers by itself: a 401/503 (or a connectionStateChange down, or a lost stream) starts
- * one reconnect shared by everyone (single flight), the failed request is repeated once, a
- * 503 walks the `alternateHostList`, bad credentials back off instead of storming, and after a
- * reconnect the agent's Dialer log-in, ready-for-calls and status are restored.
+ * It connects (connect.ts), keeps the session id, the CSRF token and the cookies and sends them
+ * on every request, logs onto the station, runs the message pump (pump.ts: SSE or short
+ * polling, failures at the network repeated on the same session) and recovers by itself: a
+ * 401/503 (or a connectionStateChange down) starts one reconnect shared by everyone (single
+ * flight), the failed request is repeated once, a 503 walks the `alternateHostList`, bad
+ * credentials back off instead of storming, and after a reconnect the agent's Dialer log-in,
+ * ready-for-calls and status are restored from its Dialer memory (dialer-memory.ts).
  *
  * No Node-RED import: an EventEmitter of `state`, `message`, `reconnected` and `warning`.
  */
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
-import { CcError, type ErrorCode } from '../errors';
-import { Transport, parseJsonOrText, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
-import { VENDOR, errorBody, icwsError } from './answer';
-import { CookieJar } from './cookies';
-import { T, applyDataPop, isMessage, logoutGrant, type KnownCall } from './messages';
-import { SseParser } from './sse';
-
-export type SessionPhase = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'down' | 'closed';
-
-export interface SessionStatus {
-  phase: SessionPhase;
-  /** Why the session is down or reconnecting (no secret in it). */
-  reason?: string;
-  code?: ErrorCode;
-  /** Next automatic attempt, when down. */
-  retryInMs?: number;
-  messaging?: 'sse' | 'poll';
-  /** The station log-on failed (the session stays up). */
-  stationError?: string;
-}
-
-export interface IcwsSessionOptions {
-  url: string;
-  username: string;
-  password: string;
-  applicationName?: string;
-  language?: string;
-  station?: string;
-  /** Restore Dialer log-in, campaigns, ready-for-calls and status after a reconnect (default true). */
-  restoreDialer?: boolean;
-  timeout?: number;
-  transport?: Partial<TransportOptions>;
-  /** Wait between an answer and the next poll (default 1000). */
-  pollIntervalMs?: number;
-  /** Waits between automatic reconnect attempts; the last repeats (default 1 s, 2 s, 5 s, 10 s). */
-  backoffMs?: number[];
-  /** Longest wait for the session DELETE on close (default 5000). */
-  closeTimeoutMs?: number;
-  /**
-   * An event stream silent this long (not even a `:ping`) is taken for a dead connection and
-   * reopened (default 60000).
-   */
-  streamIdleMs?: number;
-}
-
-export interface RequestOptions {
-  timeout?: number;
-  signal?: CancelSignal;
-}
-
-/** What the agent did that a new session must redo (restoreDialer). */
-interface AgentMemory {
-  globalLogIn: boolean;
-  campaigns: string[];
-  ready?: Record<string, unknown>;
-  status?: { userId: string; statusId: string };
-}
-
-interface Live {
-  id: string;
-  csrf: string;
-  jar: CookieJar;
-  base: string;
-  userID: string;
-  messagingVersion: number;
-  dialerVersion: number;
-  stopped: boolean;
-  stream?: Readable;
-  pollTimer?: NodeJS.Timeout;
-  wake?: () => void;
-  lastEventId?: number;
-}
+import { CcError } from '../errors';
+import { Transport, type HttpResponse } from '../http';
+import { VENDOR, icwsError } from './answer';
+import { asOperation, closedError, login, sessionHeaders, type Live } from './connect';
+import { DialerMemory } from './dialer-memory';
+import { T, isMessage } from './messages';
+import { startMessages, stopMessages, type PumpHost } from './pump';
+import type { IcwsSessionOptions, RequestOptions, SessionPhase, SessionStatus } from './session-options';
+import { DEFAULT_MAX_EVENT_BYTES } from './sse';
 
 const DEFAULT_BACKOFF = [1000, 2000, 5000, 10000];
-const ICWS_JSON = 'application/vnd.inin.icws+JSON';
 
 export class IcwsSession extends EventEmitter {
   readonly transport: Transport;
@@ -105,11 +40,9 @@ export class IcwsSession extends EventEmitter {
   private everConnected = false;
   private activeBase: string;
   private closing: Promise<void> | undefined;
-  private memory: AgentMemory = { globalLogIn: false, campaigns: [] };
-  /** The agent's current Dialer call as its data pop described it. */
-  knownCall: KnownCall | undefined;
-  /** The last call the session saw (for update-call-data after the disposition). */
-  lastCall: KnownCall | undefined;
+  /** The agent's Dialer state as requests and messages told it (read-only outside the session). */
+  readonly dialer = new DialerMemory();
+  private readonly pump: PumpHost;
   /** Counts, for tests and status: connects tried, sessions opened. */
   readonly counters = { connectAttempts: 0, sessionsOpened: 0, reconnects: 0 };
 
@@ -128,6 +61,7 @@ export class IcwsSession extends EventEmitter {
       backoffMs: options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF,
       closeTimeoutMs: options.closeTimeoutMs ?? 5000,
       streamIdleMs: options.streamIdleMs ?? 60000,
+      maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     };
     this.activeBase = this.opts.url;
     const extraSecrets = options.transport?.secrets;
@@ -139,18 +73,25 @@ export class IcwsSession extends EventEmitter {
       // The password, and the live session's CSRF token and cookie values, never reach a message.
       secrets: () => [...(extraSecrets?.() ?? []), this.opts.password, ...this.sessionSecrets()],
     });
+    const o = this.opts;
+    this.pump = {
+      transport: this.transport,
+      language: o.language,
+      pollIntervalMs: o.pollIntervalMs,
+      backoffMs: o.backoffMs,
+      streamIdleMs: o.streamIdleMs,
+      sseLimits: { maxLineBytes: o.maxEventBytes, maxEventBytes: o.maxEventBytes },
+      send: (live, op, method, rest) => this.send(live, op, method, rest),
+      dispatch: (live, m) => this.dispatch(live, m),
+      lost: (live, reason) => this.lost(live, reason),
+      warn: (text) => this.emit('warning', text),
+    };
   }
 
   private sessionSecrets(): string[] {
     const l = this.current;
     if (!l) return [];
-    return [
-      l.csrf,
-      ...l.jar
-        .header()
-        .split('; ')
-        .map((c) => c.slice(c.indexOf('=') + 1)),
-    ].filter((s) => s.length >= 6);
+    return [l.csrf, ...l.jar.values()].filter((s) => s.length >= 6);
   }
 
   // ---- public surface -------------------------------------------------------------------
@@ -203,28 +144,7 @@ export class IcwsSession extends EventEmitter {
 
   /** Remembers what a successful Dialer/status request changed, for restoreDialer. */
   remember(operation: string, body: Record<string, unknown>, callAtSend?: string): void {
-    const m = this.memory;
-    if (operation === 'logIn') {
-      if (typeof body.campaignId === 'string') {
-        if (!m.campaigns.includes(body.campaignId)) m.campaigns.push(body.campaignId);
-      } else m.globalLogIn = true;
-    } else if (operation === 'logOff') {
-      const ids = Array.isArray(body.campaignIds) ? (body.campaignIds as string[]) : [];
-      if (ids.length === 0) this.memory = { globalLogIn: false, campaigns: [], status: m.status };
-      else m.campaigns = m.campaigns.filter((c) => !ids.includes(c));
-    } else if (operation === 'readyForCalls') {
-      m.ready = body;
-    } else if (operation === 'setStatus' && typeof body.userId === 'string' && typeof body.statusId === 'string') {
-      if (body.userId === this.userID) m.status = { userId: body.userId, statusId: body.statusId };
-    } else if (operation === 'disposition') {
-      // Only the call the request was about: Dialer may have popped the next one meanwhile.
-      if (this.knownCall && this.knownCall.interactionId === callAtSend) {
-        this.lastCall = this.knownCall;
-        this.knownCall = undefined;
-      }
-    } else if (operation === 'placePreviewCall' && this.knownCall && this.knownCall.interactionId === callAtSend) {
-      this.knownCall = { ...this.knownCall, callPlaced: true };
-    }
+    this.dialer.remember(operation, body, this.userID, callAtSend);
   }
 
   /** Stops everything, deletes the server session (bounded wait) and closes the sockets. */
@@ -242,7 +162,7 @@ export class IcwsSession extends EventEmitter {
         clearTimeout(timer);
       };
       if (live) {
-        this.stop(live);
+        stopMessages(live);
         await bounded(this.deleteSession(live));
       }
       // A connect still on the wire deletes its own session once it sees `closed`.
@@ -274,14 +194,14 @@ export class IcwsSession extends EventEmitter {
       case 'closed':
         throw this.closedError(operation);
       case 'down':
-        throw this.asOperation(this.lastError, operation);
+        throw asOperation(this.lastError, operation);
       default:
         break;
     }
     try {
       return await this.connectNow(this.everConnected);
     } catch (err) {
-      throw this.asOperation(err, operation);
+      throw asOperation(err, operation);
     }
   }
 
@@ -290,10 +210,10 @@ export class IcwsSession extends EventEmitter {
     if (this.phase === 'closed') throw this.closedError(operation);
     if (this.current && this.current !== failed && this.phase === 'connected') return this.current;
     // Down and waiting for the retry timer: no extra login (no storm).
-    if (this.phase === 'down' && !this.connecting) throw this.asOperation(this.lastError, operation);
+    if (this.phase === 'down' && !this.connecting) throw asOperation(this.lastError, operation);
     if (!this.connecting) {
       if (this.current === failed) {
-        this.stop(failed);
+        stopMessages(failed);
         this.current = undefined;
       }
       this.clearRetry();
@@ -302,7 +222,7 @@ export class IcwsSession extends EventEmitter {
     try {
       return await this.connectNow(true);
     } catch (err) {
-      throw this.asOperation(err, operation);
+      throw asOperation(err, operation);
     }
   }
 
@@ -335,7 +255,15 @@ export class IcwsSession extends EventEmitter {
     if (this.phase !== 'reconnecting') this.setStatus({ phase: reconnect ? 'reconnecting' : 'connecting', reason: this.status.reason });
     let live: Live;
     try {
-      live = await this.login();
+      live = await login(
+        this.transport,
+        this.opts,
+        this.activeBase,
+        this.opts.url,
+        () => this.isClosed(),
+        () => this.counters.connectAttempts++,
+      );
+      this.activeBase = live.base;
     } catch (err) {
       const e =
         err instanceof CcError ? err : new CcError({ code: 'NETWORK', vendor: VENDOR, operation: 'connect', message: String((err as Error)?.message ?? err) });
@@ -350,7 +278,7 @@ export class IcwsSession extends EventEmitter {
     this.current = live;
     this.counters.sessionsOpened++;
     const stationError = await this.logOnStation(live);
-    this.startMessages(live);
+    startMessages(this.pump, live);
     if (reconnect && this.everConnected) {
       this.counters.reconnects++;
       if (this.opts.restoreDialer) await this.restore(live);
@@ -369,7 +297,7 @@ export class IcwsSession extends EventEmitter {
     const b = this.opts.backoffMs;
     const wait = b[Math.min(this.attempt, b.length - 1)];
     this.attempt++;
-    this.setStatus({ phase: 'down', reason: e.message.replace(/^ICWS \w+: /, ''), code: e.code, retryInMs: wait });
+    this.setStatus({ phase: 'down', reason: e.reason ?? e.message, code: e.code, retryInMs: wait });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.phase === 'down') this.connectNow(this.everConnected).catch(() => undefined);
@@ -379,87 +307,6 @@ export class IcwsSession extends EventEmitter {
   private clearRetry(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-  }
-
-  /** POST /icws/connection on the active server, then on each alternate host a 503 names. */
-  private async login(): Promise<Live> {
-    const queue = [this.activeBase, this.opts.url];
-    const tried = new Set<string>();
-    let last: CcError | undefined;
-    // "None accepts → VENDOR_ERROR": a 503 outranks an unreachable alternate.
-    let last503: CcError | undefined;
-    while (queue.length) {
-      const base = queue.shift() as string;
-      if (tried.has(base)) continue;
-      tried.add(base);
-      if (this.isClosed()) throw this.closedError('connect');
-      this.counters.connectAttempts++;
-      let res: HttpResponse;
-      try {
-        res = await this.transport.request({
-          operation: 'connect',
-          method: 'POST',
-          baseUrl: base,
-          path: '/icws/connection',
-          query: { include: 'features,effective-station' },
-          headers: { 'Accept-Language': this.opts.language, 'Content-Type': 'application/json', Accept: ICWS_JSON },
-          body: JSON.stringify({
-            __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
-            applicationName: this.opts.applicationName,
-            userID: this.opts.username,
-            password: this.opts.password,
-          }),
-          retry: 'unprocessed',
-        });
-      } catch (err) {
-        last = err as CcError;
-        continue;
-      }
-      if (res.status === 201 || res.status === 200) {
-        this.activeBase = base;
-        return this.liveFrom(base, res);
-      }
-      if (res.status === 503) {
-        const hosts = errorBody(parseJsonOrText(res.text)).alternateHostList ?? [];
-        for (const h of hosts) {
-          const alt = alternateBase(base, h);
-          if (alt) queue.push(alt);
-        }
-        last503 = icwsError('connect', res, (s) => this.transport.redact(s));
-        continue;
-      }
-      // 400 authenticationFailure → AUTH_FAILED, anything else → its code (answer.ts).
-      throw icwsError('connect', res, (s) => this.transport.redact(s));
-    }
-    throw last503 ?? last ?? new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: 'connect', message: 'no server accepted the connection' });
-  }
-
-  private liveFrom(base: string, res: HttpResponse): Live {
-    const body = parseJsonOrText(res.text) as Record<string, unknown>;
-    const b = body && typeof body === 'object' ? body : {};
-    const id = String(b.sessionId ?? res.headers['inin-icws-session-id'] ?? '');
-    const csrf = String(b.csrfToken ?? res.headers['inin-icws-csrf-token'] ?? '');
-    if (!id || !/^[\w-]+$/.test(id)) {
-      throw new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: 'connect', status: res.status, message: 'the connect answer has no session id' });
-    }
-    const jar = new CookieJar();
-    jar.store(res.setCookie);
-    const features = Array.isArray(b.features) ? (b.features as Array<{ featureId?: unknown; version?: unknown }>) : [];
-    const version = (name: string, dflt: number): number => {
-      const f = features.find((x) => x && x.featureId === name);
-      return f && typeof f.version === 'number' ? f.version : dflt;
-    };
-    return {
-      id,
-      csrf,
-      jar,
-      base,
-      userID: typeof b.userID === 'string' && b.userID ? b.userID : this.opts.username,
-      // No features reported: assume the oldest server (short polling).
-      messagingVersion: version('messaging', 1),
-      dialerVersion: version('dialer', 2),
-      stopped: false,
-    };
   }
 
   private async logOnStation(live: Live): Promise<string | undefined> {
@@ -474,7 +321,7 @@ export class IcwsSession extends EventEmitter {
       if (res.status >= 200 && res.status < 300) return undefined;
       const e = icwsError('station', res, (s) => this.transport.redact(s));
       this.emit('warning', e.message);
-      return e.message.replace(/^ICWS station: /, '');
+      return e.reason;
     } catch (err) {
       const msg = (err as Error).message;
       this.emit('warning', msg);
@@ -484,13 +331,7 @@ export class IcwsSession extends EventEmitter {
 
   /** Redoes the agent's Dialer log-in, campaigns, ready-for-calls and status on a new session. */
   private async restore(live: Live): Promise<void> {
-    const m = this.memory;
-    const steps: Array<[string, 'POST' | 'PUT', string, unknown]> = [];
-    if (m.globalLogIn) steps.push(['logIn', 'POST', 'dialer/log-in', {}]);
-    for (const c of m.campaigns) steps.push(['logIn', 'POST', 'dialer/log-in', { campaignId: c }]);
-    if (m.ready && (m.globalLogIn || m.campaigns.length)) steps.push(['readyForCalls', 'POST', 'dialer/ready-for-calls', m.ready]);
-    if (m.status) steps.push(['setStatus', 'PUT', `status/user-statuses/${encodeURIComponent(m.status.userId)}`, { statusId: m.status.statusId }]);
-    for (const [op, method, rest, body] of steps) {
+    for (const [op, method, rest, body] of this.dialer.restoreSteps()) {
       if (live.stopped) return;
       try {
         const res = await this.send(live, op, method, rest, body);
@@ -514,13 +355,7 @@ export class IcwsSession extends EventEmitter {
     body?: unknown,
     o: RequestOptions = {},
   ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      'Accept-Language': this.opts.language,
-      Accept: ICWS_JSON,
-      'ININ-ICWS-CSRF-Token': live.csrf,
-    };
-    const cookie = live.jar.header();
-    if (cookie) headers.Cookie = cookie;
+    const headers = sessionHeaders(live, this.opts.language);
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     return this.transport.request({
       operation,
@@ -536,147 +371,7 @@ export class IcwsSession extends EventEmitter {
     });
   }
 
-  // ---- messages -------------------------------------------------------------------------
-
-  private startMessages(live: Live): void {
-    const run = live.messagingVersion >= 2 ? this.runSse(live) : this.runPoll(live);
-    run.catch((err: unknown) => this.lost(live, (err as Error).message));
-  }
-
-  private stop(live: Live): void {
-    live.stopped = true;
-    if (live.pollTimer) clearTimeout(live.pollTimer);
-    live.pollTimer = undefined;
-    live.wake?.();
-    live.stream?.destroy();
-    live.stream = undefined;
-  }
-
-  private pause(live: Live, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      live.wake = () => {
-        if (live.pollTimer) clearTimeout(live.pollTimer);
-        live.pollTimer = undefined;
-        live.wake = undefined;
-        resolve();
-      };
-      live.pollTimer = setTimeout(() => live.wake?.(), ms);
-    });
-  }
-
-  private async runPoll(live: Live): Promise<void> {
-    while (!live.stopped) {
-      let res: HttpResponse;
-      try {
-        res = await this.send(live, 'messages', 'GET', 'messaging/messages');
-      } catch (err) {
-        if (!live.stopped) this.lost(live, `polling failed: ${(err as Error).message}`);
-        return;
-      }
-      if (res.status !== 200) {
-        if (!live.stopped) this.lost(live, `polling answered HTTP ${res.status}`);
-        return;
-      }
-      // Delivered by the server: dispatch even if the session was stopped meanwhile.
-      const list = parseJsonOrText(res.text);
-      if (Array.isArray(list)) for (const m of list) this.dispatch(live, m);
-      if (live.stopped) return;
-      await this.pause(live, this.opts.pollIntervalMs);
-    }
-  }
-
-  private async runSse(live: Live): Promise<void> {
-    let quickEnds = 0;
-    while (!live.stopped) {
-      let res: HttpResponse;
-      try {
-        res = await this.transport.request({
-          operation: 'messages',
-          method: 'GET',
-          baseUrl: live.base,
-          path: `/icws/${live.id}/messaging/messages`,
-          headers: { Accept: 'text/event-stream', 'Accept-Language': this.opts.language, Cookie: live.jar.header(), 'ININ-ICWS-CSRF-Token': live.csrf },
-          stream: true,
-          // The transport's backstop after the server's `:ping`s stop; the watchdog below (which warns) fires first.
-          idleTimeout: this.opts.streamIdleMs + 5000,
-        });
-      } catch (err) {
-        if (!live.stopped) this.lost(live, `message stream failed: ${(err as Error).message}`);
-        return;
-      }
-      const stream = res.stream;
-      if (live.stopped) {
-        stream?.destroy();
-        return;
-      }
-      if (res.status !== 200 || !stream) {
-        stream?.destroy();
-        this.lost(live, `message stream answered HTTP ${res.status}`);
-        return;
-      }
-      const started = Date.now();
-      if (!/event-stream/i.test(res.headers['content-type'] ?? '')) {
-        // The server ignored the SSE request and answered the poll's JSON array: poll instead.
-        const text = await readAll(stream);
-        const list = parseJsonOrText(text);
-        if (Array.isArray(list)) for (const m of list) this.dispatch(live, m);
-        live.messagingVersion = 1;
-        return this.runPoll(live);
-      }
-      live.stream = stream;
-      await this.consume(live, stream);
-      live.stream = undefined;
-      if (live.stopped) return;
-      // The stream ended: reopen it (a 401 then tells us the session is gone). A server that
-      // keeps ending streams at once gets a pause instead of a tight loop.
-      quickEnds = Date.now() - started < 1000 ? quickEnds + 1 : 0;
-      if (quickEnds > 1) await this.pause(live, this.opts.backoffMs[Math.min(quickEnds - 2, this.opts.backoffMs.length - 1)]);
-    }
-  }
-
-  private consume(live: Live, stream: Readable): Promise<void> {
-    return new Promise((resolve) => {
-      const parser = new SseParser((e) => {
-        const id = e.id !== undefined && /^\d+$/.test(e.id) ? Number(e.id) : undefined;
-        if (id !== undefined) {
-          // A replayed event (same id) is not delivered twice.
-          if (live.lastEventId !== undefined && id <= live.lastEventId) return;
-          live.lastEventId = id;
-        }
-        let m: unknown;
-        try {
-          m = JSON.parse(e.data);
-        } catch {
-          this.emit('warning', 'a message of the event stream is not JSON');
-          return;
-        }
-        this.dispatch(live, m);
-      });
-      let idle: NodeJS.Timeout | undefined;
-      const arm = (): void => {
-        if (idle) clearTimeout(idle);
-        idle = setTimeout(() => {
-          this.emit('warning', `the message stream was silent for ${this.opts.streamIdleMs} ms: reopening it`);
-          stream.destroy();
-        }, this.opts.streamIdleMs);
-      };
-      arm();
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        arm();
-        parser.push(chunk);
-      });
-      const done = (): void => {
-        if (idle) clearTimeout(idle);
-        idle = undefined;
-        stream.removeAllListeners('data');
-        resolve();
-      };
-      stream.once('end', done);
-      stream.once('close', done);
-      stream.once('error', done);
-    });
-  }
+  // ---- messages ----
 
   private dispatch(live: Live, m: unknown): void {
     if (!isMessage(m)) return;
@@ -684,12 +379,7 @@ export class IcwsSession extends EventEmitter {
       this.lost(live, `the server closed the session${typeof m.reason === 'string' ? ': ' + m.reason : ''}`);
       return;
     }
-    if (m.__type === T.dataPop) this.knownCall = applyDataPop(this.knownCall, m);
-    if (m.__type === T.logoutGranted) {
-      const g = logoutGrant(m);
-      if (g.all) this.memory = { globalLogIn: false, campaigns: [], status: this.memory.status };
-      else this.memory.campaigns = this.memory.campaigns.filter((c) => !g.ids.includes(c));
-    }
+    this.dialer.observe(m);
     try {
       this.emit('message', m);
     } catch (err) {
@@ -701,48 +391,9 @@ export class IcwsSession extends EventEmitter {
   // ---- errors ---------------------------------------------------------------------------
 
   private closedError(operation: string): CcError {
-    return new CcError({ code: 'NETWORK', vendor: VENDOR, operation, message: 'the ICWS session was closed (node redeployed or stopped)' });
-  }
-
-  /** A connect failure, named after the operation that needed the session. */
-  private asOperation(err: unknown, operation: string): CcError {
-    if (!(err instanceof CcError)) {
-      return new CcError({ code: 'NETWORK', vendor: VENDOR, operation, message: `could not open the session: ${String((err as Error)?.message ?? err)}` });
-    }
-    if (err.operation === operation) return err;
-    const why = err.message.replace(/^ICWS [\w-]+: /, '');
-    return new CcError({
-      code: err.code,
-      vendor: VENDOR,
-      operation,
-      status: err.status,
-      detail: err.detail,
-      message: `could not open the session: ${why}`,
-      answer: err.answer,
-    });
+    return closedError(operation);
   }
 }
 
-/** `host` or `host:port` in place of the host of `base` (same scheme, port and path prefix). */
-export function alternateBase(base: string, host: string): string | undefined {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([\w.-]+))(?::(\d{1,5}))?$/.exec(host.trim());
-  if (!m) return undefined;
-  try {
-    const u = new URL(base);
-    u.hostname = m[1] ? `[${m[1]}]` : m[2];
-    if (m[3]) u.port = m[3];
-    return u.toString().replace(/\/+$/, '');
-  } catch {
-    return undefined;
-  }
-}
-
-function readAll(stream: Readable): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (c: string) => (text += c));
-    stream.once('end', () => resolve(text));
-    stream.once('error', () => resolve(text));
-  });
-}
+export { alternateBase } from './connect';
+export type { IcwsSessionOptions, RequestOptions, SessionPhase, SessionStatus } from './session-options';

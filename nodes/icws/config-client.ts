@@ -4,21 +4,16 @@
  */
 import type { IcwsClient, SessionStatus } from '../../lib/icws';
 import type { ClosableClient, SessionState } from '../shared/config';
-
-export type StatusText = (key: string, fallback: string, subs?: Record<string, unknown>) => string;
+import type { StatusText } from '../shared/events';
 
 export class IcwsConfigClient implements ClosableClient {
   constructor(
     readonly icws: IcwsClient,
     private text: StatusText,
-    /** Told about each close in progress (the config node waits for it when it closes itself). */
-    private onClosing: (p: Promise<void>) => void = () => undefined,
   ) {}
 
   close(): Promise<void> {
-    const p = this.icws.close();
-    this.onClosing(p);
-    return p;
+    return this.icws.close();
   }
 
   onState(fn: (s: SessionState) => void): () => void {

@@ -205,10 +205,11 @@ export class BayeuxServer {
     if (!p) return;
     c.pending = undefined;
     clearTimeout(p.timer);
+    // A held connect whose socket dropped takes nothing: the queue waits for the next connect
+    // (taking it first lost every message published just after the drop).
+    if (p.res.writableEnded || p.res.destroyed || p.res.socket?.destroyed !== false) return;
     c.lastSeen = Date.now();
-    const out = [...p.before, ...c.queue.splice(0), p.reply];
-    const text = JSON.stringify(out);
-    if (p.res.writableEnded || p.res.destroyed) return;
+    const text = JSON.stringify([...p.before, ...c.queue.splice(0), p.reply]);
     p.res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
     p.res.end(text);
   }

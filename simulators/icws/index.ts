@@ -72,6 +72,10 @@ export interface SimSession {
   queue: IcwsMessage[];
   streams: Set<http.ServerResponse>;
   nextEventId: number;
+  /** Recent SSE events by id: a stream reopened with `Last-Event-ID` gets those after it again. */
+  sent: Array<{ id: string; m: IcwsMessage }>;
+  /** Events sent again on a reopened stream (Last-Event-ID). */
+  replayed: number;
   /** Every message handed to the client (SSE write or poll answer), in order. */
   delivered: IcwsMessage[];
   polls: number;
@@ -206,7 +210,21 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
   }
 
   function writeEvent(s: SimSession, res: http.ServerResponse, m: IcwsMessage): void {
-    res.write(`id: ${s.nextEventId++}\ndata: ${JSON.stringify(m)}\n\n`);
+    const id = String(s.nextEventId++);
+    s.sent.push({ id, m });
+    if (s.sent.length > MAX_DELIVERED) s.sent.shift();
+    res.write(`id: ${id}\ndata: ${JSON.stringify(m)}\n\n`);
+  }
+
+  /** A client that reopens with `Last-Event-ID` missed what was written after it (a cut stream). */
+  function replay(s: SimSession, req: SimRequest, res: http.ServerResponse): void {
+    const last = header(req, 'last-event-id');
+    const at = last ? s.sent.findIndex((e) => e.id === last) : -1;
+    if (at < 0) return;
+    for (const e of s.sent.slice(at + 1)) {
+      res.write(`id: ${e.id}\ndata: ${JSON.stringify(e.m)}\n\n`);
+      s.replayed++;
+    }
   }
 
   function endStreams(s: SimSession): void {
@@ -244,6 +262,8 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
       queue: [],
       streams: new Set(),
       nextEventId: 1,
+      sent: [],
+      replayed: 0,
       delivered: [],
       polls: 0,
       streamsOpened: 0,
@@ -325,6 +345,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
       pingTimers.delete(res);
       s.streams.delete(res);
     });
+    replay(s, req, res);
     const queued = s.queue.splice(0);
     for (const m of queued) {
       writeEvent(s, res, m);
@@ -337,6 +358,8 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
     const wantsSse = header(req, 'accept').includes('text/event-stream');
     if (wantsSse && settings.messagingVersion >= 2) return openStream(s, req, res);
     s.polls++;
+    // A poll whose client has gone (timed out, reset) takes nothing: the queue stays for the next.
+    if (res.destroyed || res.socket?.destroyed || req.raw.socket.destroyed) return void res.destroy();
     const out = s.queue.splice(0);
     for (const m of out) deliver(s, m);
     send(res, { status: 200, body: out });
@@ -515,6 +538,7 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
           streamsOpened: s.streamsOpened,
           polls: s.polls,
           delivered: s.delivered.length,
+          replayed: s.replayed,
           dialer: s.dialer.summary(),
         })),
       };

@@ -209,9 +209,12 @@ describe('icws nodes', function () {
       assert.match(e.message, re);
       assert.equal(m.vendor, undefined);
     }
+    assert.deepEqual(sessionReqs(), [], 'nothing sent for bad input');
+    // No preview seen: the server decides; its 404 is CONFLICT with msg.vendor.
     const conflict = await caughtOf(n, 'placePreviewCall');
     assert.equal((conflict.error as Msg).code, 'CONFLICT');
-    assert.deepEqual(sessionReqs(), [], 'nothing sent');
+    assert.equal((conflict.vendor as Msg).status, 404);
+    assert.deepEqual(sessionReqs(), [['POST', '/dialer/place-preview-call', '{}']]);
     assert.deepEqual(n.dialerStatus.at(-1), { fill: 'red', shape: 'ring', text: 'CONFLICT' });
     const e403 = await caughtOf(n, 'logIn', { campaignId: 'C-Win-Back' });
     assert.equal((e403.error as Msg).code, 'AUTH_FAILED');

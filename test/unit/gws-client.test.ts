@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { start, type GwsSimulator } from '../../simulators/gws';
 import type { RecordedRequest } from '../../simulators/common';
 import { CcError } from '../../lib/errors';
-import { GwsClient, CookieJar, classify, type GwsNotification, type GwsState } from '../../lib/gws';
+import { GwsClient, classify, type GwsNotification, type GwsState } from '../../lib/gws';
 
 const BASIC = 'Basic ' + Buffer.from('agent01:agent01-pass').toString('base64');
 const PASSWORD = 'agent01-pass';
@@ -625,18 +625,6 @@ describe('GWS client (lib/gws) against the simulator', function () {
   });
 
   describe('pieces', () => {
-    it('CookieJar stores, replaces and expires cookies', () => {
-      const j = new CookieJar();
-      j.store('JSESSIONID=abc;Path=/;HttpOnly');
-      j.store('BAYEUX_BROWSER=x1');
-      assert.equal(j.header(), 'JSESSIONID=abc; BAYEUX_BROWSER=x1');
-      j.store('JSESSIONID=def; Path=/');
-      assert.equal(j.get('JSESSIONID'), 'def');
-      j.store('BAYEUX_BROWSER=; Max-Age=0');
-      j.store('OLD=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT');
-      assert.deepEqual(j.pairs(), ['JSESSIONID=def']);
-    });
-
     it('classify accepts the answer styles and string status codes', () => {
       const res = (status: number, text: string) => ({ status, headers: {}, setCookie: [], text, url: '' });
       assert.equal(classify('Accept', res(200, '')).partial, false);

@@ -336,7 +336,8 @@ describe('ICWS client and session (lib/icws)', function () {
     it('network failure: NETWORK, session down, then back by itself', async () => {
       const { c, states } = client({ backoffMs: [100] });
       await c.logIn();
-      sim.server.addFault({ path: '/icws/', drop: true, times: 4 });
+      // The session is gone (401 on the stream) and the reconnects fail at the network.
+      sim.server.addFault({ path: '/icws/connection', drop: true, times: 4 });
       sim.expire();
       await waitFor(() => states.some((s) => s.phase === 'down' && s.code === 'NETWORK'), 3000, 'down');
       await waitFor(() => c.session.getStatus().phase === 'connected', 3000, 'back up');
@@ -473,26 +474,50 @@ describe('ICWS client and session (lib/icws)', function () {
         dispositions: [{ label: 'Done' }],
       };
       sim.push({ __type: 'urn:inin.com:dialer:dataPopMessage', isDelta: false, call: next });
-      await waitFor(() => c.session.knownCall?.interactionId === '99', 2000, 'next pop seen');
+      await waitFor(() => c.session.dialer.call?.interactionId === '99', 2000, 'next pop seen');
       await pending;
-      assert.equal(c.session.knownCall?.interactionId, '99', 'the new call is still known');
-      assert.equal(c.session.lastCall, undefined);
+      assert.equal(c.session.dialer.call?.interactionId, '99', 'the new call is still known');
+      assert.equal(c.session.dialer.lastCall, undefined);
       assert.notEqual(first.interactionId, '99');
       await rejects(c.disposition({ label: 'Success' }), 'INVALID_INPUT', /"Done"/);
     });
 
-    it('placePreviewCall without a pending preview pop is CONFLICT and sends nothing', async () => {
+    it('placePreviewCall: the server decides when no preview was seen (its 404 is CONFLICT with msg.vendor); a second placement is refused locally', async () => {
       const { c, messages } = client();
-      await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call is pending/);
+      const places = (): RecordedRequest[] => dialerReqs().filter((r) => r.path.endsWith('place-preview-call'));
+      // nothing seen and nothing pending: sent, the server's 404 becomes CONFLICT
+      const e = await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
+      assert.equal(e.answer?.status, 404);
+      assert.equal((e.answer?.body as { errorId?: string }).errorId, 'error.request.dialer.noPreviewCall');
+      assert.equal(places().length, 1);
       sim.queueCall({ type: 'regular' });
       await toPop(c, messages);
-      await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call is pending/);
+      await rejects(c.placePreviewCall(), 'CONFLICT', /no preview call to place/);
+      assert.equal(places().length, 2);
       await c.disposition({ label: 'Success' });
       await c.setStatus({ statusId: 'Available' });
       await waitFor(() => messages.filter((m) => m.__type === 'urn:inin.com:dialer:dataPopMessage').length === 2);
       await c.placePreviewCall();
       await rejects(c.placePreviewCall(), 'CONFLICT', /already placed/);
-      assert.equal(dialerReqs().filter((r) => r.path.endsWith('place-preview-call')).length, 1);
+      assert.equal(places().length, 3, 'the second placement of a preview seen placed is not sent');
+    });
+
+    it('placePreviewCall places a preview the session never saw (the data pop missed): the server has it pending', async () => {
+      const { c, messages } = client();
+      await c.logIn();
+      await c.readyForCalls();
+      const [s] = sim.sessions.values();
+      // The message stream fails from now on: the data pop stays on the server, unseen.
+      sim.server.addFault({ path: `/icws/${s.id}/messaging`, status: 500 });
+      s.streams.forEach((r) => r.destroy());
+      await sleep(100);
+      await c.setStatus({ statusId: 'Available' });
+      await waitFor(() => [...sim.sessions.values()][0].dialer.summary().call != null, 3000, 'a call pending on the server');
+      assert.equal(c.session.dialer.call, undefined, 'the session saw no pop');
+      assert.equal(messages.filter((m) => m.__type === 'urn:inin.com:dialer:dataPopMessage').length, 0);
+      const out = await c.placePreviewCall();
+      assert.equal(out.payload.ok, true);
+      sim.server.clearFaults();
     });
 
     it('maps the failure answers: 403, 404, 400, 500, 429', async () => {

@@ -1,6 +1,6 @@
-/** The ICWS client's small parsers: SSE, cookie jar, scheduledTime, alternate hosts, data pops, types. */
+/** The ICWS client's small parsers: SSE, scheduledTime, alternate hosts, data pops, types. */
 import * as assert from 'node:assert/strict';
-import { CookieJar, SseParser, alternateBase, applyDataPop, callTypeOf, logoutGrant, parseTypes, toEpochSeconds, type SseEvent } from '../../lib/icws';
+import { SseParser, alternateBase, applyDataPop, callTypeOf, logoutGrant, parseTypes, toEpochSeconds, type SseEvent } from '../../lib/icws';
 
 describe('ICWS parsers (lib/icws)', () => {
   it('SseParser: events split anywhere, CRLF / CR / LF, comments, ids, multi-line data', () => {
@@ -20,16 +20,6 @@ describe('ICWS parsers (lib/icws)', () => {
         `chunk size ${size}`,
       );
     }
-  });
-
-  it('CookieJar keeps every cookie of the connect answer, values with = and | intact', () => {
-    const jar = new CookieJar();
-    jar.store(['icws_1504928317=8c1f1f7e-55d2|languageId=en-us; Path=/icws/1504928317; HttpOnly', 'lb=node-2; Path=/']);
-    assert.equal(jar.header(), 'icws_1504928317=8c1f1f7e-55d2|languageId=en-us; lb=node-2');
-    jar.store(['lb=; Max-Age=0; Path=/']);
-    assert.equal(jar.header(), 'icws_1504928317=8c1f1f7e-55d2|languageId=en-us');
-    jar.store(['garbage', '=novalue']);
-    assert.equal(jar.size, 1);
   });
 
   it('toEpochSeconds: ISO with zone, Date, epoch ms, digit strings; refuses seconds, local times, junk', () => {
