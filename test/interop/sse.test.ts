@@ -12,7 +12,6 @@ import { IcwsSession, SseParser, type IcwsMessage, type SseEvent } from '../../l
 import { start as startIcws } from '../../simulators/icws';
 import { sleep, waitFor } from '../helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { EventSource } = require('eventsource') as { EventSource: new (url: string, init?: Record<string, unknown>) => EventSourceLike };
 interface EventSourceLike {
   onmessage: ((e: { data: string; lastEventId: string }) => void) | null;
