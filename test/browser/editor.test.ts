@@ -7,6 +7,8 @@
  * help sidebar, "test connection", and an example imported through Import → Examples.
  * Screenshots for the README go to docs/screenshots/ (from the Node-RED 4.1 run) only when SCREENSHOTS=1
  * (`npm run screenshots`), so that `npm test` leaves the tree as it was.
+ * One session per runtime (session.ts); the tests by topic in editor-dialogs.ts, editor-config.ts,
+ * editor-help.ts and editor-example.ts; page helpers in page.ts.
  */
 import * as assert from 'node:assert/strict';
 import { nodeRed4, nodeRed5, type Runtime } from '../support/nodered';
