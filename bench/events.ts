@@ -57,7 +57,7 @@ const STREAMS: Stream[] = [
       { id: 'ev', type: 'icws-dialer-events', config: 'cfg', types: '' },
     ],
     credentials: () => demoCredentials('icws', 'icws-config'),
-    note: 'the vendor polls every 1,000 ms (vendors/icws.md 5): a message waits at the server until the next poll',
+    note: 'the vendor polls every 1,000 ms (docs/vendors/icws.md 5): a message waits at the server until the next poll',
     pollIntervalMs: 1000,
   },
   {

@@ -205,7 +205,7 @@ ${figures.some((f) => f.carriedFrom) || mem?.carriedFrom ? '\nRows marked "from 
   that the endpoint is not slower.
 - **Events**: the simulator publishes messages stamped with their send time; a burst of all at once gives messages/s,
   a paced stream at ${PACED_RATE}/s gives the delivery latency. With short polling the vendor's protocol makes the
-  client wait 1,000 ms after each answer before it polls again (vendors/icws.md 5), so a message waits at the server
+  client wait 1,000 ms after each answer before it polls again (docs/vendors/icws.md 5), so a message waits at the server
   for up to a second whatever the client does: the end-to-end figure is held to the poll interval + 50 ms, and a
   second row measures from the moment the simulator wrote the poll answer (the package's own share, held to < 50 ms).
 - **Memory**: heap and RSS of the Node-RED process around ${env.memoryMessages} click-to-dial messages, then ${env.inFlight}

@@ -1,6 +1,6 @@
 /**
  * The one error type of the package. Every failure a user can see carries a `code` from
- * CONTRACT.md 1.3 so that a flow can branch on it in a Catch node.
+ * docs/contract.md 1.3 so that a flow can branch on it in a Catch node.
  */
 export const ERROR_CODES = [
   'INVALID_INPUT',

@@ -4,7 +4,7 @@
  * (`/__sim/*`) so that tests and benchmarks in another process can script it too.
  *
  * Simulators are independent witnesses: nothing here (or in any simulator) imports from
- * `lib/` or `nodes/`. Each one is written from shared/vendors/*.md and the seeds alone.
+ * `lib/` or `nodes/`. Each one is written from docs/vendors/*.md alone.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';

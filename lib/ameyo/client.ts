@@ -1,5 +1,5 @@
 /**
- * Ameyo clickToDialWithToken (vendors/ameyo.md): a form POST with the JSON in field `data`
+ * Ameyo clickToDialWithToken (docs/vendors/ameyo.md): a form POST with the JSON in field `data`
  * and three token headers. The answer waits for the call legs, so the timeout is long, and
  * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
  */
@@ -154,7 +154,7 @@ export class AmeyoClient {
     };
   }
 
-  /** Maps an HTTP answer to an outcome or a contract error (vendors/ameyo.md 4.4). */
+  /** Maps an HTTP answer to an outcome or a contract error (docs/vendors/ameyo.md 4.4). */
   private readonly redact = (text: string): string => this.transport.redact(text);
 
   /** The answer with every secret removed: nothing after this point sees the hash key. */

@@ -1,6 +1,6 @@
 /**
- * Reading Ameyo's clickToDialWithToken answers, including the seed's malformed renderings
- * (vendors/ameyo.md 4.2), and classifying them into the contract's outcomes (4.3).
+ * Reading Ameyo's clickToDialWithToken answers, including Ameyo's click-to-dial document's malformed renderings
+ * (docs/vendors/ameyo.md 4.2), and classifying them into the contract's outcomes (4.3).
  */
 
 export type AmeyoOutcome =
@@ -23,7 +23,7 @@ export interface AmeyoAnswer {
 }
 
 /**
- * Strict JSON first; else the patterns of vendors/ameyo.md 4.2 on the raw text. `parsed` is the
+ * Strict JSON first; else the patterns of docs/vendors/ameyo.md 4.2 on the raw text. `parsed` is the
  * text already parsed as JSON by the caller, when it was (the text is not parsed twice).
  */
 export function readAnswer(text: string, parsed?: unknown): AmeyoAnswer | null {
@@ -42,7 +42,7 @@ export function readAnswer(text: string, parsed?: unknown): AmeyoAnswer | null {
     }
     return null;
   } catch {
-    // Not JSON: the seed-literal form.
+    // Not JSON: the document-literal form.
   }
   const out: AmeyoAnswer = {};
   const result = /"result"\s*:\s*"(\w+)"/i.exec(trimmed);
@@ -104,7 +104,7 @@ export function errorListOf(reason: string): string[] {
 
 const digits = (s: string): string => s.replace(/\D/g, '');
 
-/** vendors/ameyo.md 4.3, "who did not answer": order matters for numeric user ids. */
+/** docs/vendors/ameyo.md 4.3, "who did not answer": order matters for numeric user ids. */
 export function whoDidNotAnswer(party: string, phone: string, userId: string): 'customer_no_answer' | 'agent_no_answer' {
   const p = digits(party);
   const q = digits(phone);
@@ -142,7 +142,7 @@ export function classify(answer: AmeyoAnswer, raw: string, request: { phone: str
 
 const AUTH_WORDS = /hash.?key|token|policy|requesting.?host|not authori[sz]ed|unauthori[sz]ed|access denied|invalid session/i;
 
-/** A `status:error` refusal that is about the credentials (vendors/ameyo.md 4.4). */
+/** A `status:error` refusal that is about the credentials (docs/vendors/ameyo.md 4.4). */
 export function isAuthRefusal(answer: AmeyoAnswer): boolean {
   return answer.status?.toLowerCase() === 'error' && AUTH_WORDS.test(`${answer.reason ?? ''} ${answer.details ?? ''}`);
 }

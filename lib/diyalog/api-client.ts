@@ -1,5 +1,5 @@
 /**
- * Diyalog's application API, operation interactionisnotdelivered (vendors/diyalog.md 2.2,
+ * Diyalog's application API, operation interactionisnotdelivered (docs/vendors/diyalog.md 2.2,
  * 3.4, 5.3, 6): an HMAC-signed POST. The body is serialised once and that exact string is
  * signed and sent. On 401 `Authorization failed` the request is signed once more without the
  * line feed before the path (the documents disagree); the form that worked is kept.

@@ -1,6 +1,6 @@
 /**
- * Diyalog's `attachedData` comes in two documented shapes (vendors/diyalog.md 3.1, 6): the
- * seed's array of one-key objects and, since 2025-04-29, a flat object. Receivers flatten;
+ * Diyalog's `attachedData` comes in two documented shapes (docs/vendors/diyalog.md 3.1, 6): the
+ * documented array of one-key objects and, since 2025-04-29, a flat object. Receivers flatten;
  * senders use the array form unless told otherwise.
  */
 

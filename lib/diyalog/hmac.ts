@@ -1,5 +1,5 @@
 /**
- * HMAC-SHA256 signing of Diyalog application API calls (vendors/diyalog.md 2.2 and 6):
+ * HMAC-SHA256 signing of Diyalog application API calls (docs/vendors/diyalog.md 2.2 and 6):
  *   "POST" LF "application/json" LF <x-dlg-date> LF <body as sent> [LF] <resource path>
  * The documents disagree on the LF before the path; `lf` is the default form, `nolf` the
  * one-time fallback after a 401.

@@ -1,7 +1,7 @@
 /**
  * The queueing-service side (what `diyalog-interaction-in` serves), free of Node-RED:
  * reading a CreateInteraction body, the answer envelopes, the Auth-Token check
- * (vendors/diyalog.md 2.1, 3.1, 3.2, 5.1). Built for the hot path: the schema is compiled
+ * (docs/vendors/diyalog.md 2.1, 3.1, 3.2, 5.1). Built for the hot path: the schema is compiled
  * once, fixed answers are pre-serialised, the token digest is computed once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

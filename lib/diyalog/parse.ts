@@ -1,5 +1,5 @@
 /**
- * Reading a queueing service's answer (vendors/diyalog.md 5.2). Every revision of Diyalog's
+ * Reading a queueing service's answer (docs/vendors/diyalog.md 5.2). Every revision of Diyalog's
  * page shows `"interactionId" = "…"` (an `=` for `:`), so a server built from it may send
  * exactly that: parse strictly, then repair `"<key>" =`, then extract the three fields.
  */

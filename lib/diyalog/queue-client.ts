@@ -1,8 +1,8 @@
 /**
- * Calling a call-center queueing service as Diyalog does (vendors/diyalog.md 3.3, 5.2):
+ * Calling a call-center queueing service as Diyalog does (docs/vendors/diyalog.md 3.3, 5.2):
  *   POST   <url>/CreateInteraction   (Auth-Token when configured)
  *   DELETE <url>/<encodeURIComponent(interactionId)>
- * Answers are read tolerantly (the seed's `=` sample) and mapped to the contract's codes.
+ * Answers are read tolerantly (Diyalog's queueing-service document's `=` sample) and mapped to the contract's codes.
  */
 import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
 import {
@@ -52,7 +52,7 @@ export interface DeleteInteractionResult {
 export interface CallOptions {
   timeout?: number;
   signal?: CancelSignal;
-  /** Wire form of attachedData (default `array`, the seed's form). */
+  /** Wire form of attachedData (default `array`, Diyalog's queueing-service document's form). */
   attachedDataShape?: AttachedDataShape;
 }
 

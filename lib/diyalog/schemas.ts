@@ -1,7 +1,7 @@
 /** JSON schemas of the Diyalog operations' parameters and of the inbound CreateInteraction body. */
 
 const nonEmptyString = { type: 'string', minLength: 1, pattern: '\\S' };
-/** Diyalog documents strings; the mobile SDK may hold numbers (vendors/diyalog.md 3.1). */
+/** Diyalog documents strings; the mobile SDK may hold numbers (docs/vendors/diyalog.md 3.1). */
 const idLike = { anyOf: [nonEmptyString, { type: 'number' }] };
 
 export const createInteractionSchema = {

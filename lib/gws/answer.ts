@@ -1,10 +1,10 @@
 /**
- * The GWS answer classifier (vendors/gws.md §5): one place that turns any of the three answer
- * styles of the seed and the newer API into success or a contract error.
+ * The GWS answer classifier (docs/vendors/gws.md §5): one place that turns any of the three answer
+ * styles of the GWS Interactions API document and the newer API into success or a contract error.
  *
  * - `{"statusCode":n,"statusMessage":"…"}` (n a number or a string): 0 success, 7 partial;
- * - `{"status":"ok"|0}` / `{"status":"error","errorDescription":"…"}` (seed-style operations);
- * - an empty 2xx body (Accept/Reject per the seed's text).
+ * - `{"status":"ok"|0}` / `{"status":"error","errorDescription":"…"}` (status-style operations);
+ * - an empty 2xx body (Accept/Reject per the GWS Interactions API document's text).
  */
 import { CcError, codeForStatus, errorCode, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';
 import { parseJsonOrText, redact as redactWith, redactAnswer, snippet, vendorAnswer, type HttpResponse, type Redactor } from '../http';

@@ -1,5 +1,5 @@
 /**
- * GWS v2 operations (CONTRACT.md 2.4, vendors/gws.md §3, seed 003) as typed methods on one
+ * GWS v2 operations (docs/contract.md 2.4, docs/vendors/gws.md §3, the GWS Interactions API document) as typed methods on one
  * session: the agent session (`gws-agent`) and the Interactions API (`interaction-op`).
  * Inputs are checked before anything is sent (INVALID_INPUT naming the field); answers go
  * through the one classifier (`answer.ts`).
@@ -12,7 +12,7 @@ import { GwsSession, type GwsSessionOptions, type GwsState, type NotificationLis
 export const AGENT_OPERATIONS = ['startSession', 'endSession', 'ready', 'notReady', 'getUser'] as const;
 export type AgentOperation = (typeof AGENT_OPERATIONS)[number];
 
-/** `POST /api/v2/me/interactions/{id}` operations, named as the seed names them. */
+/** `POST /api/v2/me/interactions/{id}` operations, named as the GWS Interactions API document names them. */
 export const INTERACTION_POST_OPERATIONS = [
   'Accept',
   'Reject',
@@ -247,7 +247,7 @@ export class GwsClient {
   }
 }
 
-/** The JSON body of one interaction operation, checked (vendors/gws.md §3.2). */
+/** The JSON body of one interaction operation, checked (docs/vendors/gws.md §3.2). */
 export function postBody(op: InteractionPostOperation, p: InteractionParams): Record<string, unknown> {
   const body: Record<string, unknown> = { operationName: op };
   switch (op) {
@@ -269,7 +269,7 @@ export function postBody(op: InteractionPostOperation, p: InteractionParams): Re
       body.userData = p.userData;
       break;
     case 'DeleteUserData': {
-      // The seed sends the keys as a userData object, newer media APIs as `keys`: send both.
+      // The GWS Interactions API document sends the keys as a userData object, newer media APIs as `keys`: send both.
       const ud = p.userData;
       if (ud !== undefined && !isPlainObject(ud)) throw invalidInput(VENDOR, op, 'userData', 'must be an object');
       let keys: string[] | undefined;

@@ -1,5 +1,5 @@
 /**
- * The CometD notifications of one GWS session (vendors/gws.md 4): one long-polling client (the
+ * The CometD notifications of one GWS session (docs/vendors/gws.md 4): one long-polling client (the
  * maintained `cometd` library) whose requests carry the session's cookies and Basic header,
  * fanned out to any number of channel listeners; re-handshake and re-subscribe on
  * `reconnect: "handshake"` (`402::Unknown client`), 401/403 or a lost HTTP session, with backoff

@@ -1,5 +1,5 @@
 /**
- * One GWS agent session (vendors/gws.md §2, §4, §5), owned by one config node:
+ * One GWS agent session (docs/vendors/gws.md §2, §4, §5), owned by one config node:
  *
  * - HTTP: Basic on every request, this session's own cookie jar (`JSESSIONID`), the CSRF
  *   header learned from `GET /api/v2/me` sent on every POST/PUT/DELETE; a 403 "Missing or

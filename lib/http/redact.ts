@@ -4,7 +4,7 @@
  * for a space), JSON-escaped, and any `Basic` / `Bearer` value. Redact first, cut short after.
  */
 
-/** Header names whose values are credentials or session secrets (CONTRACT.md 1). */
+/** Header names whose values are credentials or session secrets (docs/contract.md 1). */
 export const SECRET_HEADERS = new Set([
   'authorization',
   'proxy-authorization',

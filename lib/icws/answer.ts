@@ -1,5 +1,5 @@
 /**
- * ICWS answers → contract results and errors (vendors/icws.md §5). The one place where an
+ * ICWS answers → contract results and errors (docs/vendors/icws.md §5). The one place where an
  * ICWS status becomes an error code; match on status and errorId/errorCode, never on text.
  */
 import { CcError, errorCode, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';

@@ -1,5 +1,5 @@
 /**
- * The ICWS Dialer client (CONTRACT.md 2.3, vendors/icws.md §3): every `icws-dialer` operation
+ * The ICWS Dialer client (docs/contract.md 2.3, docs/vendors/icws.md §3): every `icws-dialer` operation
  * as a typed method on top of one IcwsSession. Input is checked before anything is sent
  * (INVALID_INPUT / CONFLICT name the field or the missing pop); answers become `{ok: true,
  * ...body}` or a contract error.
@@ -93,7 +93,7 @@ const PATHS: Record<Exclude<IcwsOperation, 'setStatus'>, string> = {
   updateCallData: 'dialer/update-call-data',
 };
 
-/** Lowest `dialer` feature version per operation (vendors/icws.md 2.1). */
+/** Lowest `dialer` feature version per operation (docs/vendors/icws.md 2.1). */
 const DIALER_VERSION: Partial<Record<IcwsOperation, number>> = { logIn: 2, placePreviewCall: 3, updateCallData: 3 };
 
 export class IcwsClient {
@@ -288,7 +288,7 @@ export class IcwsClient {
   }
 
   /**
-   * The `dialer` feature version the server reported gates endpoints (vendors/icws.md 2.1);
+   * The `dialer` feature version the server reported gates endpoints (docs/vendors/icws.md 2.1);
    * an old server would answer 404, which reads as "no call". Checked once the session is open.
    */
   private checkDialerVersion(op: IcwsOperation, body: Record<string, unknown>): void {

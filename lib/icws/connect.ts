@@ -1,5 +1,5 @@
 /**
- * Opening an ICWS session (vendors/icws.md 2.1, 5): `POST /icws/connection` on the active
+ * Opening an ICWS session (docs/vendors/icws.md 2.1, 5): `POST /icws/connection` on the active
  * server, then on each host a 503 switchover answer names; the session items (id, CSRF token,
  * cookies, user, feature versions) of the answer; the headers every session request carries.
  */

@@ -1,5 +1,5 @@
 /**
- * ICWS messages as the session receives them (vendors/icws.md §4). Messages are passed to
+ * ICWS messages as the session receives them (docs/vendors/icws.md §4). Messages are passed to
  * flows unchanged; these types describe only the fields the session itself reads.
  */
 
@@ -40,7 +40,7 @@ export function isDialerMessage(m: IcwsMessage): boolean {
   return m.__type.startsWith(DIALER_PREFIX);
 }
 
-/** `preview` | `dataPop` for a data pop message (CONTRACT 2.3), else undefined. */
+/** `preview` | `dataPop` for a data pop message (docs/contract.md 2.3), else undefined. */
 export function callTypeOf(m: IcwsMessage): 'preview' | 'dataPop' | undefined {
   if (m.__type !== T.dataPop) return undefined;
   const call = m.call as { __type?: unknown } | undefined;
@@ -82,7 +82,7 @@ function labelsOf(list: unknown[]): string[] {
 
 /**
  * Campaign ids a logoutGrantedMessage names, and whether it is the full Dialer log-off
- * (an entry with an empty id). The seed describes strings, the SDK `{id, name}`: both count.
+ * (an entry with an empty id). The ICWS Dialer document describes strings, the SDK `{id, name}`: both count.
  */
 export function logoutGrant(m: IcwsMessage): { ids: string[]; all: boolean } {
   const list = Array.isArray(m.campaigns) ? m.campaigns : [];

@@ -1,5 +1,5 @@
 /**
- * The message pump of one ICWS session (vendors/icws.md 4, 5): short polling (a poll 1 s after
+ * The message pump of one ICWS session (docs/vendors/icws.md 4, 5): short polling (a poll 1 s after
  * each answer, never two at once) or one server-sent-events stream, chosen by the `messaging`
  * feature version.
  *

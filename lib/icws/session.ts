@@ -1,5 +1,5 @@
 /**
- * One ICWS session (vendors/icws.md §2, §4, §5) as a small state machine:
+ * One ICWS session (docs/vendors/icws.md §2, §4, §5) as a small state machine:
  *
  *   idle → connecting → connected ⇄ reconnecting → down (retry timer) → reconnecting …
  *                                   any state → closed

@@ -1,6 +1,6 @@
 /**
  * `scheduledTime` of a disposition: the vendor wants whole seconds since 1970-01-01 UTC
- * (seed 002); flows give an ISO string, a Date or epoch milliseconds.
+ * (the ICWS Dialer document, docs/vendors/icws.md); flows give an ISO string, a Date or epoch milliseconds.
  */
 
 /** Epoch ms below this (1973-03-03) are taken for a mistake (probably seconds already). */

@@ -1,5 +1,5 @@
 /**
- * virtualQ REST API v2 (vendors/virtualq.md): callers ("waiters"), lines and line groups.
+ * virtualQ REST API v2 (docs/vendors/virtualq.md): callers ("waiters"), lines and line groups.
  * JSON:API request envelopes with snake_case attributes, `X-Api-Key` on every request,
  * answers normalised to the contract's camelCase shapes, JSON:API `errors[0]` mapped to
  * the contract's codes. Reads are repeated on 429/502/503/504 and network errors; writes
@@ -362,7 +362,7 @@ export class VirtualQClient {
       { body: envelope('line_groups', attributes), retry: 'unprocessed' },
       opts,
     );
-    // CONTRACT.md 2.2: update → {ok: true}; the group the server may return stays in msg.vendor.
+    // docs/contract.md 2.2: update → {ok: true}; the group the server may return stays in msg.vendor.
     return { result: { ok: true }, vendor: a.vendor };
   }
 

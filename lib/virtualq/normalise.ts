@@ -1,5 +1,5 @@
 /**
- * virtualQ answers → the contract's shapes (vendors/virtualq.md 3). The server sends dashed
+ * virtualQ answers → the contract's shapes (docs/vendors/virtualq.md 3). The server sends dashed
  * attribute keys by default, underscored ones with `X-Keys-Format: underscore`, and other
  * clients have seen camel keys: every casing is read the same way. `properties` is user data
  * and stays verbatim at any depth.

@@ -1,5 +1,5 @@
 /**
- * Input rules of every virtualQ operation (vendors/virtualq.md 3). ajv checks presence and
+ * Input rules of every virtualQ operation (docs/vendors/virtualq.md 3). ajv checks presence and
  * types; the E.164 phone rule and whole-number ids are checked here too, so that a bad
  * input never leaves the process.
  */

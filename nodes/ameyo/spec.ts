@@ -1,4 +1,4 @@
-/** The Ameyo node set, described once (CONTRACT.md 2.5, vendors/ameyo.md). */
+/** The Ameyo node set, described once (docs/contract.md 2.5, docs/vendors/ameyo.md). */
 import { commonConfigSettings, type ConfigSpec, type NodeSpec } from '../shared/spec';
 
 export const COLOR = '#F3B567';

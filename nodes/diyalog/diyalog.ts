@@ -1,5 +1,5 @@
 /**
- * Diyalog node set (CONTRACT.md 2.1): the config nodes, the queueing-service endpoint
+ * Diyalog node set (docs/contract.md 2.1): the config nodes, the queueing-service endpoint
  * (`diyalog-interaction-in` + `diyalog-interaction-response`), and the client nodes that
  * call a queueing service or Diyalog's application API.
  */
@@ -46,7 +46,7 @@ function queueClient(values: ConfigValues): DiyalogQueueClient {
   return new DiyalogQueueClient({ url: values.url, authToken: values.credentials.authToken, timeout: values.timeout }, values.transport);
 }
 
-/** The message of a failure answer the flow asks for (CONTRACT.md 2.1), or undefined. */
+/** The message of a failure answer the flow asks for (docs/contract.md 2.1), or undefined. */
 function failureOf(msg: NodeMessage): string | undefined {
   const e = msg.error;
   if (e !== undefined && e !== null && e !== false) {
@@ -231,7 +231,7 @@ export = function (RED: RED): void {
 
   registerOperationNode<DiyalogQueueClient>(RED, deleteInteraction, async ({ client, params, def, msg, timeout, signal }) => {
     let id = params.interactionId;
-    // Default wiring: msg.interactionId, then msg.payload.interactionId (CONTRACT.md 2.1).
+    // Default wiring: msg.interactionId, then msg.payload.interactionId (docs/contract.md 2.1).
     const defaultWiring =
       (def.interactionIdType === undefined || def.interactionIdType === 'msg') && (def.interactionId === undefined || def.interactionId === 'interactionId');
     if ((id === undefined || id === '') && defaultWiring && typeof msg.payload === 'object' && msg.payload !== null) {

@@ -1,4 +1,4 @@
-/** The Diyalog node set, described once (CONTRACT.md 2.1, vendors/diyalog.md). */
+/** The Diyalog node set, described once (docs/contract.md 2.1, docs/vendors/diyalog.md). */
 import { commonConfigSettings, type ConfigSpec, type NodeSpec } from '../shared/spec';
 
 export const COLOR = '#7FC4E8';

@@ -1,4 +1,4 @@
-/** The GWS node set, described once (CONTRACT.md 2.4, vendors/gws.md). */
+/** The GWS node set, described once (docs/contract.md 2.4, docs/vendors/gws.md). */
 import { AGENT_OPERATIONS, INTERACTION_OPERATIONS } from '../../lib/gws/client';
 import { commonConfigSettings, type ConfigSpec, type NodeSpec } from '../shared/spec';
 

@@ -1,4 +1,4 @@
-/** The ICWS node set, described once (CONTRACT.md 2.3, vendors/icws.md). */
+/** The ICWS node set, described once (docs/contract.md 2.3, docs/vendors/icws.md). */
 import { OPERATIONS } from '../../lib/icws/client';
 import { commonConfigSettings, type ConfigSpec, type NodeSpec } from '../shared/spec';
 

@@ -1,4 +1,4 @@
-/** The virtualQ node set, described once (CONTRACT.md 2.2, vendors/virtualq.md). */
+/** The virtualQ node set, described once (docs/contract.md 2.2, docs/vendors/virtualq.md). */
 import { commonConfigSettings, type ConfigSpec, type NodeSpec, type ParamSpec } from '../shared/spec';
 
 export const COLOR = '#8FD3C5';

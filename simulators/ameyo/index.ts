@@ -1,5 +1,5 @@
 /**
- * Ameyo clickToDialWithToken simulator (shared/vendors/ameyo.md, seed 004).
+ * Ameyo clickToDialWithToken simulator (docs/vendors/ameyo.md).
  * Checks the three token headers, then answers from fixtures chosen by the request:
  * agent `agent.break` → not working in campaign; `agent.offline` → not available;
  * `agent.noanswer` → agent did not answer; phone ending `01` → channel unavailable;
@@ -117,7 +117,7 @@ function sendJsonText(res: ServerResponse, text: string): void {
   sendText(res, 200, text, 'application/json;charset=UTF-8');
 }
 
-/** The body for one accepted call, in the chosen rendering (vendors/ameyo.md 4.1, 4.2). */
+/** The body for one accepted call, in the chosen rendering (docs/vendors/ameyo.md 4.1, 4.2). */
 export function answerFor(data: { userId: string; campaignId: string; phone: string }, rendering: Rendering, id: number): string {
   const meta = id + 32000;
   const { userId, campaignId, phone } = data;
@@ -143,8 +143,8 @@ export function answerFor(data: { userId: string; campaignId: string; phone: str
     const errPart = list ? `, node.flow.error.reason\\u003d[${items}]` : '';
     return `{"result":"${result}","reason":"{node.flow.id\\u003d${id}, metaData\\u003d${meta}${errPart}}"}`;
   }
-  // Seed-literal: a bare backslash after the keys; for "customer did not answer" and
-  // "connected" the reason value also lacks its opening quote (seed 004, 5.5.2).
+  // Document-literal: a bare backslash after the keys; for "customer did not answer" and
+  // "connected" the reason value also lacks its opening quote (Ameyo's click-to-dial document, its section 5.5.2: docs/vendors/ameyo.md).
   const noOpenQuote = !list || (list[0] === 'Party.did.not.answer' && list[1] !== 'agent');
   if (rendering === 'seed-multiline') {
     const errPart = list ? `,\n    node.flow.error.reason\\u003d\n    [\n      ${list.map((s) => `\\"${s}\\"`).join(',\n      ')}\n    ]` : '';

@@ -1,7 +1,7 @@
 /**
  * Role (c) of the Diyalog simulator: Diyalog's application API, operation
  * `POST <prefix>/v1/application/interactionisnotdelivered`, HMAC-SHA256 checked as
- * shared/vendors/diyalog.md 2.2, 3.4, 5.3 and 6 describe (both string-to-sign forms,
+ * docs/vendors/diyalog.md 2.2, 3.4, 5.3 and 6 describe (both string-to-sign forms,
  * `GMT` and `±hhmm` dates, ±15 min window, the three errorCode refusals).
  */
 import type * as http from 'node:http';
@@ -125,7 +125,7 @@ export class ApplicationApi {
     if (!interactionId && !sessionId) return this.json(res, { isSuccess: false, message: 'InteractionId or SessionId is required.', errorCode: 400 });
     let found: WaitingCustomer | undefined;
     if (this.settings.requireWaiting) {
-      // interactionId wins when both ids are given (vendor note 3.4).
+      // interactionId wins when both ids are given (docs/vendors/diyalog.md 3.4).
       found = interactionId ? this.state.waiting.find((w) => w.interactionId === interactionId) : this.state.waiting.find((w) => w.sessionId === sessionId);
       if (!found) {
         const other = sessionId ? this.state.waiting.find((w) => w.sessionId === sessionId) : undefined;

@@ -2,7 +2,7 @@
  * Role (a) of the Diyalog simulator: Diyalog's server as a *client* of a queueing service.
  * It sends CreateInteraction (either documented attachedData shape) and DELETE to an
  * endpoint (e.g. a flow's `diyalog-interaction-in`), as Diyalog would
- * (shared/vendors/diyalog.md 3.1, 3.2). Usable from code and from the command line:
+ * (docs/vendors/diyalog.md 3.1, 3.2). Usable from code and from the command line:
  *
  *   node dist/simulators/diyalog/driver.js create --endpoint http://127.0.0.1:1880/diyalog \
  *        --customer CUS-77812 [--identity 10000000146] [--data ProcessType=VideoCall ...] [--shape array|object]
@@ -23,7 +23,7 @@ export interface DriveCreateOptions {
   identityNumber?: string | number;
   /** Flat key/value pairs; sent in `shape`. */
   attachedData?: Record<string, unknown>;
-  /** array (seed, default): `[{"k":"v"},…]`; object: `{"k":"v",…}`. */
+  /** array (Diyalog's queueing-service document, default): `[{"k":"v"},…]`; object: `{"k":"v",…}`. */
   shape?: AttachedDataShape;
   /** Further top-level fields (e.g. `sessionId`). */
   extra?: Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * Diyalog simulator (shared/vendors/diyalog.md 5.4). One server offers:
+ * Diyalog simulator (docs/vendors/diyalog.md 5.4). One server offers:
  *  - the queueing service role at `queuePath` (default `/queue`): `POST /queue/CreateInteraction`,
  *    `DELETE /queue/<interactionId>`; what `diyalog-create-interaction` / `-delete-interaction` call;
  *  - the application API at `[any prefix]/v1/application/interactionisnotdelivered`, HMAC-checked;
@@ -31,7 +31,7 @@ export { malformedCreateBody } from './queue';
 export { DiyalogState } from './state';
 export type { SimInteraction, WaitingCustomer, QueueSettings, ApiSettings } from './state';
 
-/** The project's demo credentials (vendor note 3.4 example); the CLI simulator accepts them. */
+/** The project's demo credentials (docs/vendors/diyalog.md 3.4 example); the CLI simulator accepts them. */
 export const DEMO_ACCESS_KEY_ID = 'AK-7f3e21';
 export const DEMO_ACCESS_KEY_SECRET = 'demo-secret-key';
 

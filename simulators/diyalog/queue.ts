@@ -1,9 +1,9 @@
 /**
  * Role (b) of the Diyalog simulator: a call-center queueing service as Diyalog expects the
- * institution to run one (shared/vendors/diyalog.md 3.1, 3.2, 5.1, 5.4):
+ * institution to run one (docs/vendors/diyalog.md 3.1, 3.2, 5.1, 5.4):
  *   POST   <base>/CreateInteraction  → {"success":true,"errorMessage":null,"result":{"interactionId":"…"}}
  *   DELETE <base>/<interactionId>    → {"success":true,"errorMessage":null,"result":null}
- * with switches for success:false, the seed's malformed `=` body, 401 and slow answers.
+ * with switches for success:false, Diyalog's queueing-service document's malformed `=` body, 401 and slow answers.
  */
 import type * as http from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 type Parsed = { ok: true; interaction: Omit<import('./state').SimInteraction, 'interactionId' | 'createdAt'> } | { ok: false; message: string };
 
-/** Validates a CreateInteraction body the way the vendor note describes the fields. */
+/** Validates a CreateInteraction body the way docs/vendors/diyalog.md describes the fields. */
 export function parseCreateBody(raw: string): Parsed {
   let body: unknown;
   try {
@@ -83,7 +83,7 @@ export function parseCreateBody(raw: string): Parsed {
   };
 }
 
-/** The seed's response sample, byte for byte in its layout, with `=` instead of `:`. */
+/** Diyalog's queueing-service document's response sample, byte for byte in its layout, with `=` instead of `:`. */
 export function malformedCreateBody(interactionId: string): string {
   return `{\n"success" : true,\n"errorMessage" : null,\n"result" : {\n"interactionId" = "${interactionId}"\n}\n}`;
 }

@@ -1,7 +1,7 @@
 /**
  * In-memory state shared by the Diyalog simulator's roles: the interactions its queueing
  * service holds and the customers waiting in the app (what the application API checks).
- * Written from shared/vendors/diyalog.md alone.
+ * Written from docs/vendors/diyalog.md alone.
  */
 
 export interface SimInteraction {
@@ -28,7 +28,7 @@ export interface WaitingCustomer {
 export type QueueMode = 'ok' | 'fail' | 'malformed' | 'unauthorized';
 
 export interface QueueSettings {
-  /** ok: normal answers; fail: HTTP 200 success:false; malformed: the seed's `=` body; unauthorized: 401. */
+  /** ok: normal answers; fail: HTTP 200 success:false; malformed: Diyalog's queueing-service document's `=` body; unauthorized: 401. */
   mode: QueueMode;
   /** Message used by `fail` (and carried in the malformed body when set). */
   errorMessage: string;

@@ -1,6 +1,6 @@
 /**
  * A small CometD (Bayeux 1.0) long-polling server, as GWS 8.5 runs it on
- * `/api/v2/notifications` (vendors/gws.md §4): handshake, connect with a held long poll,
+ * `/api/v2/notifications` (docs/vendors/gws.md §4): handshake, connect with a held long poll,
  * subscribe, unsubscribe, disconnect, advice, clientId checks, and a sweep that drops
  * clients that stop polling. Written from the Bayeux specification; no library.
  *

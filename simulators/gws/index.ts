@@ -1,5 +1,5 @@
 /**
- * Genesys Web Services v2 simulator (vendors/gws.md, seed 003): HTTP Basic, `JSESSIONID`
+ * Genesys Web Services v2 simulator (docs/vendors/gws.md): HTTP Basic, `JSESSIONID`
  * servlet sessions with idle expiry, CSRF enforcement (403 `text/plain`), the agent
  * session (`/api/v2/me`), the multimedia Interactions API with a life cycle
  * (Invited → Processing → Completed / queued / transferred / in a workbin), and a CometD
@@ -35,7 +35,7 @@ export interface GwsInteraction {
   receivedDate: string;
   /** userName of the agent it is offered to / owned by ('' when queued). */
   owner: string;
-  /** Cancel is only possible after a Reply/ReplyAll (seed). */
+  /** Cancel is only possible after a Reply/ReplyAll (the GWS Interactions API document). */
   replied: boolean;
   /** Voice calls: the caller's number and the number dialled (GWS call resources carry both). */
   ani?: string;
@@ -62,7 +62,7 @@ export interface Refusal {
   httpStatus?: number;
   statusCode?: number;
   statusMessage?: string;
-  /** Answer in the seed's `status:"error"` style instead of statusCode style. */
+  /** Answer in the GWS Interactions API document's `status:"error"` style instead of statusCode style. */
   seedStyle?: boolean;
   times?: number;
 }
@@ -114,7 +114,7 @@ const DEFAULT_USERS = [
 export const DEMO_CREDENTIALS: Record<string, Record<string, string>> = { 'gws-config': { username: 'agent01', password: 'agent01-pass' } };
 
 const PROCESSING_CAPS = ['Complete', 'PlaceInQueue', 'AttachUserData', 'UpdateUserData', 'DeleteUserData', 'PlaceInWorkbin', 'Transfer'];
-/** Operations the seed answers with `{"status":"ok"}` / `{"status":"error","errorDescription"}`. */
+/** Operations the GWS Interactions API document answers with `{"status":"ok"}` / `{"status":"error","errorDescription"}`. */
 const SEED_STYLE = new Set(['Accept', 'Reject', 'PlaceInQueue', 'UpdateUserData', 'AttachUserData', 'DeleteUserData', 'PlaceInWorkbin', 'GetWorkbinContent']);
 const INTERACTION_OPS = new Set([...SEED_STYLE, 'Cancel', 'Complete', 'Transfer']);
 const READ_ONLY = new Set(['id', 'mediaType', 'state', 'capabilities', 'uri', 'path', 'receivedDate']);
@@ -375,7 +375,7 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
       a.loggedIn = false;
       a.ready = {};
       bayeux.publish(userName, '/v2/me/channels', agentChannelsMessage(userName));
-      // Logs the agent out and invalidates the HTTP session (vendors/gws.md §3.1).
+      // Logs the agent out and invalidates the HTTP session (docs/vendors/gws.md §3.1).
       sendJson(res, 200, { statusCode: 0 }, ctx.headers);
       sessions.delete(ctx.session.id);
       bayeux.dropSession(ctx.session.id);

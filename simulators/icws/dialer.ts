@@ -1,6 +1,6 @@
 /**
- * The simulated Interaction Dialer of one ICWS session, written from shared/vendors/icws.md
- * and seed 002 alone (nothing from lib/ or nodes/).
+ * The simulated Interaction Dialer of one ICWS session, written from docs/vendors/icws.md
+ * alone (nothing from lib/ or nodes/).
  *
  * Each method applies one Dialer request to the session's state and returns what the server
  * answers; the Dialer messages it causes go out through `emit` (the session's message queue).
@@ -229,7 +229,7 @@ export class SimDialer {
 
   logOff(body: Record<string, unknown>): Answer {
     if (!this.loggedIn) return NOT_LOGGED_IN();
-    // The seed sends an empty array, the SDK `{}`: both mean "all of Dialer".
+    // The ICWS Dialer document sends an empty array, the SDK `{}`: both mean "all of Dialer".
     const ids = body.campaignIds === undefined ? [] : body.campaignIds;
     if (!isStringArray(ids)) return err(400, 'campaignIds must be an array of strings.', 'error.request.invalidRepresentation');
     const blocking = this.call && (ids.length === 0 || ids.includes(this.call.campaignId));

@@ -1,6 +1,6 @@
 /**
  * ICWS (PureConnect / CIC) simulator with Interaction Dialer, written from
- * shared/vendors/icws.md and seed 002 alone (nothing from lib/ or nodes/).
+ * docs/vendors/icws.md alone (nothing from lib/ or nodes/).
  *
  * Sessions: `POST /icws/connection` (201 + session id, CSRF token, cookie), every session
  * request checks the cookie and the CSRF header (401 without them; the message GET needs no

@@ -1,6 +1,6 @@
 /**
  * virtualQ REST API v2 simulator (waiters, lines, line groups), written from
- * shared/vendors/virtualq.md and seed 001 alone. JSON:API envelopes, `X-Api-Key` auth,
+ * docs/vendors/virtualq.md alone. JSON:API envelopes, `X-Api-Key` auth,
  * dashed response keys (underscored with `X-Keys-Format: underscore`), JSON:API errors.
  *
  * Vendor-specific scripting (also over HTTP, `POST /__sim/<name>`):
@@ -563,7 +563,7 @@ function normalisePhone(p: string): string {
   return p.replace(PHONE_SEPARATORS, '');
 }
 
-/** Query phones: an unencoded `+` arrives as a space (the seed's SDK does not encode). */
+/** Query phones: an unencoded `+` arrives as a space (virtualQ's .NET SDK does not encode). */
 function queryPhone(p: string): string {
   return normalisePhone(p.startsWith(' ') ? `+${p.slice(1)}` : p);
 }

@@ -1,7 +1,7 @@
 /**
  * In-memory virtualQ world: call centers, line groups, lines and waiters with the waiter
- * life cycle of the seed (Waiting → Notified → Connected → Finished, or TimeOut) and EWT
- * figures. Written from shared/vendors/virtualq.md and seed 001 alone.
+ * life cycle of virtualQ's .NET SDK wiki (Waiting → Notified → Connected → Finished, or TimeOut) and EWT
+ * figures. Written from docs/vendors/virtualq.md alone.
  */
 
 export type WaiterState = 'Waiting' | 'Notified' | 'Connected' | 'Finished' | 'TimeOut';
@@ -86,7 +86,7 @@ export interface Waiter {
 
 /** Active waiters are the ones `PUT waiters/0` can address. */
 export const ACTIVE_STATES: readonly WaiterState[] = ['Waiting', 'Notified', 'Connected'];
-/** Service states the simulator accepts: the seed's four plus what other clients send. */
+/** Service states the simulator accepts: virtualQ's .NET SDK wiki's four plus what other clients send. */
 export const SERVICE_STATES = ['Connected', 'Deferred', 'Canceled', 'Finished', 'Waiting', 'Transferred', 'Timeout', 'Notified', 'Disconnected'];
 
 export class VirtualQState {
@@ -122,7 +122,7 @@ export class VirtualQState {
     if (seed) this.seed();
   }
 
-  /** The world of the vendor note's examples: Berlin (12) → Consumer (77) → Hotline DE (418). */
+  /** The world of the examples of docs/vendors/virtualq.md: Berlin (12) → Consumer (77) → Hotline DE (418). */
   seed(): void {
     this.addCallCenter({ id: 12, name: 'Berlin' });
     this.addCallCenter({ id: 13, name: 'Hamburg', open: false });
