@@ -161,6 +161,15 @@ async function main() {
   if (!card.P02) card.P02 = checkP02(pkg);
   card.P05 = { test: Array.isArray(pkg.keywords) && pkg.keywords.includes('node-red'), by: 'validate.js: keywords include node-red' };
 
+  // D03 (latest versions): a newer major that drops a Node version the package supports
+  // (engines.node) cannot be taken; such a package is judged by its newest version that fits.
+  if (card.D03 && card.D03.test !== true && Array.isArray(card.D03.packages)) {
+    const behind = card.D03.packages.filter((name) => !latestNeedsNewerNode(name, pkg));
+    card.D03 = behind.length
+      ? { ...card.D03, packages: behind }
+      : { test: true, by: 'validate.js: newer majors need a newer Node than engines.node', held: card.D03.packages };
+  }
+
   process.stdout.write(`\nScorecard of ${pkg.name}@${pkg.version}\n`);
   const failed = [];
   for (const rule of RULES) {
@@ -178,6 +187,23 @@ async function main() {
   } else {
     process.stdout.write(`\nscorecard: all ${RULES.length} rules pass\n`);
   }
+}
+
+/** True when `name`'s latest version needs a Node newer than the lowest this package supports. */
+function latestNeedsNewerNode(name, pkg) {
+  const ours = /(\d+)\.(\d+)\.(\d+)/.exec(String(pkg.engines?.node ?? ''));
+  let wanted;
+  try {
+    wanted = execFileSync('npm', ['view', `${name}@latest`, 'engines.node'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return false;
+  }
+  const theirs = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(wanted);
+  if (!ours || !theirs || !/^\s*>=/.test(wanted)) return false;
+  const a = ours.slice(1, 4).map(Number);
+  const b = [theirs[1], theirs[2] ?? '0', theirs[3] ?? '0'].map(Number);
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return b[i] > a[i];
+  return false;
 }
 
 main().catch((err) => {
