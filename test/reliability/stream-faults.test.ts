@@ -167,7 +167,7 @@ describe('stream faults: every event once', function () {
       for (let i = 0; i < 640 && !res.destroyed; i++) res.write(chunk);
       await waitFor(() => warnings.some((w) => /longer than 1048576 bytes/.test(w)), 5000, 'cap warning');
       for (let i = 0; i < 5; i++) sim.push(dialerMsg(i), sid());
-      await waitFor(() => seqs.length >= 5, 5000, '5 messages');
+      await waitFor(() => seqs.length >= 5, 15000, '5 messages');
       clearInterval(probe);
       record('ICWS SSE 40 MB line, then 5 msgs', count(seqs, 5));
       assert.ok(stalled < 500, `event loop stalled ${stalled} ms`);
