@@ -12,6 +12,12 @@ export interface ClickToDialResult {
   reason: string | null;
   party: string | null;
   nodeFlowId: string | null;
+  /** The `metaData` id of the reason map (docs/vendors/ameyo.md 4.2), else null. */
+  metaData: string | null;
+  /** Ameyo's `status` as received (`error` for the agent-side refusals), else null. */
+  status: string | null;
+  /** Ameyo's `details`, decoded like `reason`, else null. */
+  details: string | null;
   raw: string;
 }
 
@@ -88,6 +94,11 @@ export function nodeFlowIdOf(reason: string): string | null {
   return m ? m[1] : null;
 }
 
+export function metaDataOf(reason: string): string | null {
+  const m = /metaData\s*=\s*([^,\s}\]]+)/.exec(reason);
+  return m ? m[1] : null;
+}
+
 export function errorListOf(reason: string): string[] {
   const m = /node\.flow\.error\.reason\s*=\s*\[([^\]]*)\]/.exec(reason);
   if (!m) return [];
@@ -123,7 +134,9 @@ export function classify(answer: AmeyoAnswer, raw: string, request: { phone: str
   const reason = reasonText !== undefined ? decodeReason(reasonText) : null;
   const nodeFlowId = reason ? nodeFlowIdOf(reason) : null;
   const list = reason ? errorListOf(reason) : [];
-  const base = { reason, nodeFlowId, raw };
+  const metaData = reason ? metaDataOf(reason) : null;
+  const details = answer.details !== undefined ? decodeReason(answer.details) : null;
+  const base = { reason, nodeFlowId, metaData, status: answer.status ?? null, details, raw };
   if (result === 'SUCCESS') return { ...base, connected: true, outcome: 'connected', party: null };
   if (status === 'error') {
     const words = `${answer.reason ?? ''} ${answer.details ?? ''}`.toLowerCase();
