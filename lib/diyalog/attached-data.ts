@@ -5,6 +5,11 @@
  */
 
 export type AttachedData = Record<string, unknown>;
+/** One key/value pair of `attachedData` as received (the unflattened form). */
+export interface AttachedDataEntry {
+  key: string;
+  value: unknown;
+}
 export type AttachedDataShape = 'array' | 'object';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -43,6 +48,23 @@ export function flattenAttachedData(v: unknown): { ok: true; value: AttachedData
     return { ok: true, value: out };
   }
   return { ok: false, message: 'attachedData must be an array of objects or an object' };
+}
+
+/**
+ * Every key/value pair in the order received, repeated keys kept (what flattening loses):
+ * array → one entry per key of each element; object → one per key; missing or null → [].
+ * Call it on a value `flattenAttachedData` accepted. Keys that could reach a prototype are left
+ * out, as in the flat object.
+ */
+export function listAttachedData(v: unknown): AttachedDataEntry[] {
+  const out: AttachedDataEntry[] = [];
+  const add = (from: Record<string, unknown>): void => {
+    for (const k of Object.keys(from)) if (!UNSAFE_KEYS.has(k)) out.push({ key: k, value: from[k] });
+  };
+  if (Array.isArray(v)) {
+    for (const el of v) if (isPlainObject(el)) add(el);
+  } else if (isPlainObject(v)) add(v);
+  return out;
 }
 
 /**

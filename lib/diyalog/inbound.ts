@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import { jsonDeeperThan } from '../http/answer';
 import { compile, fieldOf } from '../validate';
-import { UNSAFE_KEYS, flattenAttachedData, type AttachedData } from './attached-data';
+import { UNSAFE_KEYS, flattenAttachedData, listAttachedData, type AttachedData, type AttachedDataEntry } from './attached-data';
 import { inboundCreateSchema } from './schemas';
 
 /** Largest CreateInteraction body accepted (bytes). */
@@ -25,6 +25,8 @@ export interface InboundCreatePayload {
   identityNumber?: string;
   customerId: string;
   attachedData: AttachedData;
+  /** `attachedData` unflattened: every key/value pair as received, repeated keys kept. */
+  attachedDataList: AttachedDataEntry[];
   [field: string]: unknown;
 }
 
@@ -76,6 +78,7 @@ export function normaliseCreateInteraction(body: unknown): Parsed<InboundCreateP
   else out.identityNumber = String(idn);
   out.customerId = String(body.customerId);
   out.attachedData = flat.value;
+  out.attachedDataList = listAttachedData(body.attachedData);
   return { ok: true, value: out };
 }
 

@@ -12,6 +12,8 @@
  *   api          {errorTextStyle?: plain|quoted, requireWaiting?, skewMs?, clockOffsetMs?}
  *   api-keys     {accessKeyId, accessKeySecret}          add/replace an HMAC key
  *   waiting      {interactionId?, sessionId?, customerId?} put a customer on the waiting screen
+ *   deliver      {interactionId?, agent?} an agent takes that interaction (else the oldest waiting):
+ *                a DELETE of it is refused from then on → {interactionId, deliveredTo}
  *   state        → {interactions, waiting, deleted, notDelivered, acceptedSignatureForms}
  *   reset        → clears state and restores the start options
  *   drive        {op: create|delete, endpoint, ...DriveCreateOptions|DriveDeleteOptions} → {jobId}
@@ -22,7 +24,7 @@ import { SimServer, type Simulator, type SimulatorOptions, type SimRequest } fro
 import { ApplicationApi } from './appapi';
 import { DiyalogDriver, type DriveCreateOptions, type DriveDeleteOptions, type DriveResult } from './driver';
 import { QueueService } from './queue';
-import { DiyalogState, type ApiSettings, type QueueMode, type QueueSettings } from './state';
+import { DiyalogState, type ApiSettings, type QueueMode, type QueueSettings, type SimInteraction } from './state';
 
 export { NOT_DELIVERED_PATH, parseDlgDate, sign, stringsToSign } from './appapi';
 export { buildCreateBody, driveCreate, driveDelete, DiyalogDriver } from './driver';
@@ -64,6 +66,8 @@ export interface DiyalogSimulator extends Simulator {
   queueUrl: string;
   setQueue(s: Partial<QueueSettings>): void;
   setApi(s: Partial<Omit<ApiSettings, 'keys'>>): void;
+  /** An agent takes the interaction (else the oldest not delivered); a DELETE of it is refused from then on. */
+  deliver(interactionId?: string, agent?: string): SimInteraction;
   reset(): void;
 }
 
@@ -177,6 +181,11 @@ export async function start(opts: DiyalogSimulatorOptions = {}): Promise<Diyalog
     });
     return { waiting: state.waiting.length };
   });
+  server.onControl('deliver', (body) => {
+    const b = obj(body, 'deliver');
+    const ix = state.deliver(str(b.interactionId, 'interactionId'), str(b.agent, 'agent'));
+    return { interactionId: ix.interactionId, deliveredTo: ix.deliveredTo };
+  });
   server.onControl('state', () => ({ ...state.snapshot(), acceptedSignatureForms: [...api.acceptedForms] }));
   server.onControl('reset', () => {
     reset();
@@ -228,6 +237,7 @@ export async function start(opts: DiyalogSimulatorOptions = {}): Promise<Diyalog
     queueUrl: url + queuePath,
     setQueue,
     setApi,
+    deliver: (interactionId, agent) => state.deliver(interactionId, agent),
     reset,
     async close() {
       for (const t of timers) clearTimeout(t);

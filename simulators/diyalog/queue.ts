@@ -3,6 +3,7 @@
  * institution to run one (docs/vendors/diyalog.md 3.1, 3.2, 5.1, 5.4):
  *   POST   <base>/CreateInteraction  → {"success":true,"errorMessage":null,"result":{"interactionId":"…"}}
  *   DELETE <base>/<interactionId>    → {"success":true,"errorMessage":null,"result":null}
+ *     (refused with success:false once an agent took the interaction: `deliver`)
  * with switches for success:false, Diyalog's queueing-service document's malformed `=` body, 401 and slow answers.
  */
 import type * as http from 'node:http';
@@ -146,7 +147,12 @@ export class QueueService {
 
   private remove(id: string, res: http.ServerResponse): void {
     if (this.settings.mode === 'fail') return sendEnvelope(res, 200, { success: false, errorMessage: this.settings.errorMessage, result: null });
-    if (!this.state.interactions.has(id)) return failure(res, 404, `interaction ${id} not found`);
+    const ix = this.state.interactions.get(id);
+    if (!ix) return failure(res, 404, `interaction ${id} not found`);
+    // Delivered-to-agent rule (docs/vendors/diyalog.md 3.2): the documented failure envelope, HTTP 200.
+    if (ix.deliveredTo !== undefined) {
+      return sendEnvelope(res, 200, { success: false, errorMessage: `interaction ${id} is already with an agent`, result: null });
+    }
     this.state.interactions.delete(id);
     this.state.deleted.push(id);
     for (const w of this.state.waiting.filter((x) => x.interactionId === id)) this.state.removeWaiting(w);

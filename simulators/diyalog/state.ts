@@ -16,6 +16,9 @@ export interface SimInteraction {
   /** Every top-level field of the request body as parsed. */
   body: Record<string, unknown>;
   createdAt: number;
+  /** Set once an agent took the interaction: a DELETE of it is refused from then on (docs/vendors/diyalog.md 3.2). */
+  deliveredTo?: string;
+  deliveredAt?: number;
 }
 
 /** A customer on the app's waiting screen, waiting on one interaction. */
@@ -71,6 +74,20 @@ export class DiyalogState {
   addWaiting(w: WaitingCustomer): void {
     if (!w.interactionId && !w.sessionId) throw new Error('a waiting customer needs interactionId or sessionId');
     this.waiting.push({ ...w });
+  }
+
+  /**
+   * An agent takes an interaction: the given one, else the oldest not yet delivered. The
+   * customer leaves the waiting screen. Throws when there is no such interaction.
+   */
+  deliver(interactionId?: string, agent = 'agent-1', now = Date.now()): SimInteraction {
+    const ix = interactionId !== undefined ? this.interactions.get(interactionId) : [...this.interactions.values()].find((i) => i.deliveredTo === undefined);
+    if (!ix) throw new Error(interactionId !== undefined ? `interaction ${interactionId} not found` : 'no interaction waits for an agent');
+    if (ix.deliveredTo !== undefined) throw new Error(`interaction ${ix.interactionId} is already with ${ix.deliveredTo}`);
+    ix.deliveredTo = agent;
+    ix.deliveredAt = now;
+    for (const w of this.waiting.filter((x) => x.interactionId === ix.interactionId)) this.removeWaiting(w);
+    return ix;
   }
 
   removeWaiting(w: WaitingCustomer): void {

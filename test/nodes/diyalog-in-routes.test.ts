@@ -93,6 +93,6 @@ describe('diyalog-interaction-in / -response nodes', function () {
       '{"customerId":"C","attachedData":[{"q":"video"}]}',
     );
     assert.equal(r.status, 200);
-    assert.deepEqual(created[0].payload, { customerId: 'C', attachedData: { q: 'video' } });
+    assert.deepEqual(created[0].payload, { customerId: 'C', attachedData: { q: 'video' }, attachedDataList: [{ key: 'q', value: 'video' }] });
   });
 });

@@ -25,7 +25,12 @@ describe('diyalog-interaction-in / -response nodes', function () {
       assert.equal(r.body, '{"success":true,"errorMessage":null,"result":{"interactionId":"IX-CUS-77812"}}');
     }
     assert.equal(created.length, 2);
-    assert.deepEqual(created[0].payload, { identityNumber: '10000000146', customerId: 'CUS-77812', attachedData });
+    assert.deepEqual(created[0].payload, {
+      identityNumber: '10000000146',
+      customerId: 'CUS-77812',
+      attachedData,
+      attachedDataList: Object.entries(attachedData).map(([key, value]) => ({ key, value })),
+    });
     assert.deepEqual(created[1].payload, created[0].payload);
     assert.equal(created[0].topic, 'CreateInteraction');
   });
@@ -41,8 +46,18 @@ describe('diyalog-interaction-in / -response nodes', function () {
     const r2 = await request('POST', ROOT + '/diyalog/CreateInteraction', {}, JSON.stringify({ customerId: 'C', attachedData: null }));
     assert.equal(r1.status, 200);
     assert.equal(r2.status, 200);
-    assert.deepEqual(created[0].payload, { customerId: '77812', identityNumber: '10000000146', sessionId: 'S-9', attachedData: { a: '3', b: '2' } });
-    assert.deepEqual(created[1].payload, { customerId: 'C', attachedData: {} });
+    assert.deepEqual(created[0].payload, {
+      customerId: '77812',
+      identityNumber: '10000000146',
+      sessionId: 'S-9',
+      attachedData: { a: '3', b: '2' },
+      attachedDataList: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+        { key: 'a', value: '3' },
+      ],
+    });
+    assert.deepEqual(created[1].payload, { customerId: 'C', attachedData: {}, attachedDataList: [] });
   });
 
   it('routes DELETE <path>/<id> to output 2 (percent-decoded) and answers result:null', async () => {

@@ -55,21 +55,30 @@ describe('Diyalog inbound core', () => {
       const a = parseCreateInteraction('{"identityNumber":"1","customerId":"C","attachedData":[{"x":"1"},{"y":"2"}],"sessionId":"S"}');
       const b = parseCreateInteraction('{"identityNumber":"1","customerId":"C","attachedData":{"x":"1","y":"2"},"sessionId":"S"}');
       assert.ok(a.ok && b.ok);
-      assert.deepEqual(a.value, { identityNumber: '1', customerId: 'C', attachedData: { x: '1', y: '2' }, sessionId: 'S' });
+      assert.deepEqual(a.value, {
+        identityNumber: '1',
+        customerId: 'C',
+        attachedData: { x: '1', y: '2' },
+        sessionId: 'S',
+        attachedDataList: [
+          { key: 'x', value: '1' },
+          { key: 'y', value: '2' },
+        ],
+      });
       assert.deepEqual(b.value, a.value);
     });
 
     it('drops top-level keys that could reach a prototype', () => {
       const r = parseCreateInteraction('{"customerId":"C","__proto__":{"polluted":true},"constructor":1,"sessionId":"S"}');
       assert.ok(r.ok);
-      assert.deepEqual(Object.keys(r.value), ['customerId', 'sessionId', 'attachedData']);
+      assert.deepEqual(Object.keys(r.value), ['customerId', 'sessionId', 'attachedData', 'attachedDataList']);
       assert.equal(Object.getPrototypeOf(r.value), Object.prototype);
     });
 
     it('turns numbers into strings and drops a null identityNumber', () => {
       const r = parseCreateInteraction('{"identityNumber":10000000146,"customerId":77812}');
       assert.ok(r.ok);
-      assert.deepEqual(r.value, { identityNumber: '10000000146', customerId: '77812', attachedData: {} });
+      assert.deepEqual(r.value, { identityNumber: '10000000146', customerId: '77812', attachedData: {}, attachedDataList: [] });
       const n = normaliseCreateInteraction({ identityNumber: null, customerId: 'C' });
       assert.ok(n.ok);
       assert.equal('identityNumber' in n.value, false);
