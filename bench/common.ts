@@ -201,6 +201,54 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
+/** The URL a child process prints as its line `ready <url>` (the simulator host and the plain server do). */
+export function readyUrl(proc: ChildProcess, what: () => string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^ready (\S+)$/m.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`${what()} exited (${code})`)));
+  });
+}
+
+/**
+ * Runs `body` once per case against the case's own simulator process, inside one helper server;
+ * the flow is unloaded and the simulator stopped after each case. A case whose node set is not
+ * registered is named in `unavailable` and skipped.
+ */
+export async function eachWithSim<C extends { set: string }>(
+  cases: C[],
+  label: (c: C) => string,
+  start: (c: C) => Promise<SimProcess>,
+  body: (c: C, sim: SimProcess) => Promise<void>,
+): Promise<string[]> {
+  const sets = registeredSets();
+  const unavailable: string[] = [];
+  await helper.startServer();
+  try {
+    for (const c of cases) {
+      if (!sets.includes(c.set)) {
+        unavailable.push(`${label(c)}: node set "${c.set}" not registered`);
+        log(`${label(c)}: not available`);
+        continue;
+      }
+      const sim = await start(c);
+      try {
+        await body(c, sim);
+        await helper.unload();
+      } finally {
+        await sim.stop();
+      }
+    }
+  } finally {
+    await helper.stopServer();
+  }
+  return unavailable;
+}
+
 export async function startSim(vendor: string, options: Record<string, unknown> = {}): Promise<SimProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, [path.join(__dirname, 'sim-host.js'), vendor, String(port), JSON.stringify(options)], {
@@ -208,15 +256,7 @@ export async function startSim(vendor: string, options: Record<string, unknown> 
   });
   let out = '';
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /^ready (\S+)$/m.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`simulator ${vendor} exited (${code}): ${out}`)));
-  });
+  const url = await readyUrl(proc, () => `simulator ${vendor}: ${out}`);
   const control = async <T>(name: string, body?: unknown, method = 'POST'): Promise<T> => {
     const r = await fetch(`${url}/__sim/${name}`, {
       method,

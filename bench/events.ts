@@ -4,22 +4,8 @@
  * behind the events node takes the delivery latency. Two loads per stream: a burst (all
  * messages at once: messages per second) and a paced stream at 2,000/s (p99 latency).
  */
-import {
-  demoCredentials,
-  helper,
-  loadFlow,
-  env,
-  figureOf,
-  installedSet,
-  log,
-  registeredSets,
-  sleep,
-  startSim,
-  waitFor,
-  type Figure,
-  type Run,
-  type SimProcess,
-} from './common';
+import { demoCredentials, helper, loadFlow, env, figureOf, installedSet, log, eachWithSim, sleep, startSim, waitFor } from './common';
+import type { Figure, Run, SimProcess } from './common';
 
 export const PACED_RATE = 2000;
 
@@ -95,80 +81,67 @@ async function measure(sim: SimProcess, arrivals: number[], sent: number[], serv
 }
 
 export async function events(): Promise<{ figures: Figure[]; unavailable: string[] }> {
-  const sets = registeredSets();
   const figures: Figure[] = [];
-  const unavailable: string[] = [];
   const count = Math.min(env.messages, 10000);
-  await helper.startServer();
-  try {
-    for (const s of STREAMS) {
-      if (!sets.includes(s.set)) {
-        unavailable.push(`${s.subject} (${s.variant}): node set "${s.set}" not registered`);
-        log(`events ${s.subject} ${s.variant}: not available`);
-        continue;
+  const unavailable = await eachWithSim(
+    STREAMS,
+    (s) => `events ${s.subject} (${s.variant})`,
+    (s) => startSim(s.set, s.simOptions),
+    async (s, sim) => {
+      const flow = [
+        { id: 'tab', type: 'tab', label: 'bench events' },
+        ...s.flow(sim.url).map((n) => (n.type === 'tab' || String(n.type).endsWith('-config') ? n : { z: 'tab', x: 100, y: 100, ...n })),
+      ];
+      (flow.find((n) => n.id === 'ev') as Record<string, unknown>).wires = [['out']];
+      flow.push({ id: 'out', z: 'tab', x: 300, y: 100, type: 'helper' });
+      await loadFlow([installedSet(s.set)] as never, flow as never, { cfg: s.credentials() } as never);
+      const arrivals: number[] = [];
+      const sent: number[] = [];
+      const served: number[] = [];
+      (helper.getNode('out') as unknown as NodeLike).on('input', (msg) => {
+        const p = msg.payload as { sentAt?: number; servedAt?: number } | undefined;
+        if (typeof p?.sentAt !== 'number') return;
+        arrivals.push(now());
+        sent.push(p.sentAt);
+        served.push(typeof p.servedAt === 'number' ? p.servedAt : p.sentAt);
+      });
+      // Until the session is up and subscribed, a probe is lost; keep probing.
+      const end = Date.now() + 30000;
+      while (!arrivals.length) {
+        if (Date.now() > end) throw new Error(`${s.subject}: no event reached the flow within 30 s`);
+        await sim.control('bench-publish', { count: 1, rate: 0 });
+        await sleep(300);
       }
-      const sim = await startSim(s.set, s.simOptions);
-      try {
-        const flow = [
-          { id: 'tab', type: 'tab', label: 'bench events' },
-          ...s.flow(sim.url).map((n) => (n.type === 'tab' || String(n.type).endsWith('-config') ? n : { z: 'tab', x: 100, y: 100, ...n })),
-        ];
-        (flow.find((n) => n.id === 'ev') as Record<string, unknown>).wires = [['out']];
-        flow.push({ id: 'out', z: 'tab', x: 300, y: 100, type: 'helper' });
-        await loadFlow([installedSet(s.set)] as never, flow as never, { cfg: s.credentials() } as never);
-        const arrivals: number[] = [];
-        const sent: number[] = [];
-        const served: number[] = [];
-        (helper.getNode('out') as unknown as NodeLike).on('input', (msg) => {
-          const p = msg.payload as { sentAt?: number; servedAt?: number } | undefined;
-          if (typeof p?.sentAt !== 'number') return;
-          arrivals.push(now());
-          sent.push(p.sentAt);
-          served.push(typeof p.servedAt === 'number' ? p.servedAt : p.sentAt);
-        });
-        // Until the session is up and subscribed, a probe is lost; keep probing.
-        const end = Date.now() + 30000;
-        while (!arrivals.length) {
-          if (Date.now() > end) throw new Error(`${s.subject}: no event reached the flow within 30 s`);
-          await sim.control('bench-publish', { count: 1, rate: 0 });
-          await sleep(300);
-        }
-        await sleep(1500);
-        await measure(sim, arrivals, sent, served, Math.min(count, 1000), 0); // warm-up
-        const burst: Run[] = [];
-        const paced: Run[] = [];
-        const pacedServed: Run[] = [];
-        for (let rep = 0; rep < env.reps; rep++) {
-          burst.push((await measure(sim, arrivals, sent, served, count, 0))[0]);
-          const [all, own] = await measure(sim, arrivals, sent, served, count, PACED_RATE);
-          paced.push(all);
-          pacedServed.push(own);
-          log(
-            `events ${s.subject} ${s.variant} rep ${rep + 1}: burst ${Math.round(burst[rep].rate)} msg/s; paced ${PACED_RATE}/s p99 ${all.p99.toFixed(1)} ms` +
-              (s.pollIntervalMs ? ` (${own.p99.toFixed(1)} ms from the poll answer)` : ''),
-          );
-        }
-        figures.push(figureOf('events', s.subject, `${s.variant}, burst`, 1, burst));
-        figures.push({ ...figureOf('events', s.subject, `${s.variant}, paced ${PACED_RATE}/s`, 1, paced, s.note), pollIntervalMs: s.pollIntervalMs });
-        if (s.pollIntervalMs) {
-          figures.push(
-            figureOf(
-              'events',
-              s.subject,
-              `${s.variant}, paced ${PACED_RATE}/s, from the poll answer`,
-              1,
-              pacedServed,
-              'from the moment the simulator wrote the poll answer: the package’s own share',
-            ),
-          );
-        }
-        await helper.unload();
-      } finally {
-        await sim.stop();
+      await sleep(1500);
+      await measure(sim, arrivals, sent, served, Math.min(count, 1000), 0); // warm-up
+      const burst: Run[] = [];
+      const paced: Run[] = [];
+      const pacedServed: Run[] = [];
+      for (let rep = 0; rep < env.reps; rep++) {
+        burst.push((await measure(sim, arrivals, sent, served, count, 0))[0]);
+        const [all, own] = await measure(sim, arrivals, sent, served, count, PACED_RATE);
+        paced.push(all);
+        pacedServed.push(own);
+        log(
+          `events ${s.subject} ${s.variant} rep ${rep + 1}: burst ${Math.round(burst[rep].rate)} msg/s; paced ${PACED_RATE}/s p99 ${all.p99.toFixed(1)} ms` +
+            (s.pollIntervalMs ? ` (${own.p99.toFixed(1)} ms from the poll answer)` : ''),
+        );
       }
-    }
-  } finally {
-    await helper.stopServer();
-  }
+      figures.push(figureOf('events', s.subject, `${s.variant}, burst`, 1, burst));
+      figures.push({ ...figureOf('events', s.subject, `${s.variant}, paced ${PACED_RATE}/s`, 1, paced, s.note), pollIntervalMs: s.pollIntervalMs });
+      if (s.pollIntervalMs) {
+        figures.push(
+          figureOf(
+            'events',
+            s.subject,
+            `${s.variant}, paced ${PACED_RATE}/s, from the poll answer`,
+            1,
+            pacedServed,
+            'from the moment the simulator wrote the poll answer: the package’s own share',
+          ),
+        );
+      }
+    },
+  );
   return { figures, unavailable };
 }

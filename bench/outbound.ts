@@ -8,21 +8,8 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  demoCredentials,
-  helper,
-  loadFlow,
-  env,
-  figureOf,
-  installedSet,
-  log,
-  registeredSets,
-  startSim,
-  windowRun,
-  type Figure,
-  type Run,
-  type SimProcess,
-} from './common';
+import { demoCredentials, helper, loadFlow, env, figureOf, installedSet, log, eachWithSim, startSim, windowRun } from './common';
+import type { Figure, Run, SimProcess } from './common';
 import { buildRequest, payloadFor, type OutboundKind, type Session } from './requests';
 
 const run$ = promisify(execFile);
@@ -156,51 +143,38 @@ async function runOnce(c: OutboundCase, sim: SimProcess, contender: string, conc
 let current: (msg: Record<string, unknown>, failed: boolean) => void = () => undefined;
 
 export async function outbound(concurrencies = env.concurrencies): Promise<{ figures: Figure[]; unavailable: string[] }> {
-  const sets = registeredSets();
   const figures: Figure[] = [];
-  const unavailable: string[] = [];
   const core = (f: string): unknown => require(`@node-red/nodes/core/${f}`);
-  await helper.startServer();
-  try {
-    for (const c of CASES) {
-      if (env.subjects.length && !env.subjects.includes(c.kind)) continue;
-      if (!sets.includes(c.set)) {
-        unavailable.push(`${c.subject}: node set "${c.set}" not registered`);
-        log(`outbound ${c.subject}: not available`);
-        continue;
-      }
-      const sim = await startSim(c.kind, c.simOptions);
-      try {
-        await loadFlow(
-          [installedSet(c.set), core('function/10-function.js'), core('network/21-httprequest.js'), core('common/25-catch.js')] as never,
-          flowFor(c, sim.url) as never,
-          { cfg: c.credentials() } as never,
+  const cases = CASES.filter((c) => !env.subjects.length || env.subjects.includes(c.kind));
+  const unavailable = await eachWithSim(
+    cases,
+    (c) => `outbound ${c.subject}`,
+    (c) => startSim(c.kind, c.simOptions),
+    async (c, sim) => {
+      await loadFlow(
+        [installedSet(c.set), core('function/10-function.js'), core('network/21-httprequest.js'), core('common/25-catch.js')] as never,
+        flowFor(c, sim.url) as never,
+        { cfg: c.credentials() } as never,
+      );
+      for (const id of ['out-ours', 'out-core-off', 'out-core-on'])
+        (helper.getNode(id) as unknown as NodeLike).on('input', (msg) =>
+          current(msg, id !== 'out-ours' && !(Number(msg.statusCode) >= 200 && Number(msg.statusCode) < 400)),
         );
-        for (const id of ['out-ours', 'out-core-off', 'out-core-on'])
-          (helper.getNode(id) as unknown as NodeLike).on('input', (msg) =>
-            current(msg, id !== 'out-ours' && !(Number(msg.statusCode) >= 200 && Number(msg.statusCode) < 400)),
-          );
-        (helper.getNode('caught') as unknown as NodeLike).on('input', (msg) => current(msg, true));
-        const warm = Math.max(200, Math.round(env.messages / 10));
-        for (const concurrency of concurrencies) {
-          const runs: Record<string, Run[]> = {};
-          // Repetitions interleave the contenders, so that noise from the machine spreads over all of them.
-          for (let rep = 0; rep < env.reps; rep++) {
-            for (const k of CONTENDERS) {
-              const r = await runOnce(c, sim, k.id, concurrency, warm, env.messages);
-              (runs[k.id] ??= []).push(r);
-              log(`outbound ${c.subject} c=${concurrency} ${k.id} rep ${rep + 1}: ${Math.round(r.rate)} msg/s, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}`);
-            }
+      (helper.getNode('caught') as unknown as NodeLike).on('input', (msg) => current(msg, true));
+      const warm = Math.max(200, Math.round(env.messages / 10));
+      for (const concurrency of concurrencies) {
+        const runs: Record<string, Run[]> = {};
+        // Repetitions interleave the contenders, so that noise from the machine spreads over all of them.
+        for (let rep = 0; rep < env.reps; rep++) {
+          for (const k of CONTENDERS) {
+            const r = await runOnce(c, sim, k.id, concurrency, warm, env.messages);
+            (runs[k.id] ??= []).push(r);
+            log(`outbound ${c.subject} c=${concurrency} ${k.id} rep ${rep + 1}: ${Math.round(r.rate)} msg/s, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}`);
           }
-          for (const k of CONTENDERS) figures.push(figureOf('outbound', c.subject, k.variant, concurrency, runs[k.id]));
         }
-        await helper.unload();
-      } finally {
-        await sim.stop();
+        for (const k of CONTENDERS) figures.push(figureOf('outbound', c.subject, k.variant, concurrency, runs[k.id]));
       }
-    }
-  } finally {
-    await helper.stopServer();
-  }
+    },
+  );
   return { figures, unavailable };
 }

@@ -120,18 +120,13 @@ async function main(): Promise<void> {
     const o = await transport();
     figures.push(...o.figures);
   }
-  if (wanted('outbound')) {
-    const o = await outbound();
-    figures.push(...o.figures);
-    unavailable.push(...o.unavailable);
-  }
-  if (wanted('inbound')) {
-    const o = await inbound();
-    figures.push(...o.figures);
-    unavailable.push(...o.unavailable);
-  }
-  if (wanted('events')) {
-    const o = await events();
+  for (const [section, run] of [
+    ['outbound', () => outbound()],
+    ['inbound', inbound],
+    ['events', events],
+  ] as const) {
+    if (!wanted(section)) continue;
+    const o = await run();
     figures.push(...o.figures);
     unavailable.push(...o.unavailable);
   }

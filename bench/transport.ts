@@ -10,7 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { env, figureOf, log, median, round, type Figure, type Run } from './common';
+import { env, figureOf, log, median, readyUrl, round, type Figure, type Run } from './common';
 import { CLIENTS } from './transport-client';
 
 const run$ = promisify(execFile);
@@ -20,15 +20,7 @@ export const TRANSPORT_CONCURRENCY = Number(process.env.BENCH_TRANSPORT_CONCURRE
 
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const proc = spawn(process.execPath, [path.join(__dirname, 'plain-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /^ready (\S+)$/m.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`plain server exited (${code})`)));
-  });
+  const url = await readyUrl(proc, () => 'plain server');
   return { url, stop: () => void proc.kill('SIGTERM') };
 }
 

@@ -4,7 +4,8 @@
  * the request is never repeated once it may have reached Ameyo (a repeat would dial again).
  */
 import { CcError, notConfigured, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { vendorTransport, parseJsonOrText, redactAnswer, snippet, vendorAnswer } from '../http';
+import type { Transport, HttpResponse, TransportOptions, CancelSignal } from '../http';
 import { check } from '../validate';
 import { classify, isAuthRefusal, readAnswer, type ClickToDialResult } from './parse';
 
@@ -60,14 +61,9 @@ export class AmeyoClient {
     private settings: AmeyoSettings,
     transportOptions: Partial<TransportOptions> = {},
   ) {
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: settings.url,
-      timeout: settings.timeout ?? DEFAULT_TIMEOUT,
-      ...transportOptions,
-      // The caller's secrets are added to the hash key, never put in its place.
-      secrets: () => [settings.hashKey, ...(transportOptions.secrets?.() ?? [])],
-    });
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: settings.url, timeout: settings.timeout ?? DEFAULT_TIMEOUT }, transportOptions, () => [
+      settings.hashKey,
+    ]);
   }
 
   async clickToDial(params: ClickToDialParams, opts: CallOptions = {}): Promise<ClickToDialAnswer> {

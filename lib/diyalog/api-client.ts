@@ -5,7 +5,8 @@
  * line feed before the path (the documents disagree); the form that worked is kept.
  */
 import { CcError, errorCode, invalidInput, notConfigured, type ErrorCode, type ErrorRules, type VendorAnswer } from '../errors';
-import { Transport, parseJsonOrText, redactAnswer, snippet, vendorAnswer, type HttpResponse, type TransportOptions, type CancelSignal } from '../http';
+import { vendorTransport, parseJsonOrText, redactAnswer, snippet, vendorAnswer } from '../http';
+import type { Transport, HttpResponse, TransportOptions, CancelSignal } from '../http';
 import { check } from '../validate';
 import { signedHeaders, type SignatureForm } from './hmac';
 import { VENDOR } from './queue-client';
@@ -67,13 +68,10 @@ export class DiyalogApiClient {
     private readonly settings: ApiSettings,
     transportOptions: Partial<TransportOptions> = {},
   ) {
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: settings.url,
-      timeout: settings.timeout ?? 30000,
-      ...transportOptions,
-      secrets: () => [settings.accessKeySecret, settings.accessKeyId, ...(transportOptions.secrets?.() ?? [])],
-    });
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: settings.url, timeout: settings.timeout ?? 30000 }, transportOptions, () => [
+      settings.accessKeySecret,
+      settings.accessKeyId,
+    ]);
     let prefix: string;
     try {
       prefix = new URL(settings.url).pathname.replace(/\/+$/, '');

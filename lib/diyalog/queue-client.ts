@@ -5,17 +5,8 @@
  * Answers are read tolerantly (Diyalog's queueing-service document's `=` sample) and mapped to the contract's codes.
  */
 import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import {
-  Transport,
-  pathSegment,
-  redactAnswer,
-  snippet,
-  vendorAnswer,
-  type HttpRequest,
-  type HttpResponse,
-  type TransportOptions,
-  type CancelSignal,
-} from '../http';
+import { vendorTransport, pathSegment, redactAnswer, snippet, vendorAnswer } from '../http';
+import type { Transport, HttpRequest, HttpResponse, TransportOptions, CancelSignal } from '../http';
 import { check } from '../validate';
 import { encodeAttachedData, type AttachedData, type AttachedDataShape } from './attached-data';
 import { TokenCheck } from './inbound';
@@ -70,13 +61,9 @@ export class DiyalogQueueClient {
     private readonly settings: QueueSettings,
     transportOptions: Partial<TransportOptions> = {},
   ) {
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: settings.url,
-      timeout: settings.timeout ?? 30000,
-      ...transportOptions,
-      secrets: () => [settings.authToken ?? '', ...(transportOptions.secrets?.() ?? [])],
-    });
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: settings.url, timeout: settings.timeout ?? 30000 }, transportOptions, () => [
+      settings.authToken ?? '',
+    ]);
     this.tokenCheck = new TokenCheck(settings.authToken);
   }
 

@@ -36,16 +36,13 @@ function envProxySet(): boolean {
   return Boolean(e.http_proxy || e.HTTP_PROXY || e.https_proxy || e.HTTPS_PROXY);
 }
 
+const TLS_FIELDS = ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
 /** Only the TLS fields a connector takes (a tls-config node may add others). */
 function connectOptions(tls: TlsOptions | undefined): TlsOptions | undefined {
   if (!tls) return undefined;
-  const out: TlsOptions = {};
-  if (tls.ca !== undefined) out.ca = tls.ca;
-  if (tls.cert !== undefined) out.cert = tls.cert;
-  if (tls.key !== undefined) out.key = tls.key;
-  if (tls.passphrase !== undefined) out.passphrase = tls.passphrase;
-  if (tls.rejectUnauthorized !== undefined) out.rejectUnauthorized = tls.rejectUnauthorized;
-  if (tls.servername !== undefined) out.servername = tls.servername;
+  const out: Record<string, unknown> = {};
+  for (const k of TLS_FIELDS) if (tls[k] !== undefined) out[k] = tls[k];
   return out;
 }
 

@@ -109,6 +109,18 @@ interface Target {
   auth: string | undefined;
 }
 
+/**
+ * A vendor client's transport: the caller's options over the client's defaults, and the client's
+ * own secrets (its key, token or password) added to the caller's, never put in their place.
+ */
+export function vendorTransport(
+  defaults: { vendor: string; baseUrl: string; timeout: number },
+  options: Partial<TransportOptions>,
+  ownSecrets: () => readonly string[],
+): Transport {
+  return new Transport({ ...defaults, ...options, secrets: () => [...ownSecrets(), ...(options.secrets?.() ?? [])] });
+}
+
 export class Transport implements Host {
   readonly vendor: string;
   private opts: TransportOptions;

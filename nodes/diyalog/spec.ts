@@ -55,15 +55,12 @@ export const interactionResponse: NodeSpec = {
 
 export const ATTACHED_DATA_SHAPES = ['array', 'object'];
 
+/** What the two client nodes of the queueing side share. */
+const QUEUE_CLIENT = { set: SET, vendor: VENDOR, color: COLOR, icon: 'diyalog.svg', config: 'diyalog-config', inputs: 1, outputs: 1 } as const;
+
 export const createInteraction: NodeSpec = {
   type: 'diyalog-create-interaction',
-  set: SET,
-  vendor: VENDOR,
-  color: COLOR,
-  icon: 'diyalog.svg',
-  config: 'diyalog-config',
-  inputs: 1,
-  outputs: 1,
+  ...QUEUE_CLIENT,
   params: [
     { name: 'identityNumber', kind: 'string' },
     { name: 'customerId', kind: 'string', required: true },
@@ -74,13 +71,7 @@ export const createInteraction: NodeSpec = {
 
 export const deleteInteraction: NodeSpec = {
   type: 'diyalog-delete-interaction',
-  set: SET,
-  vendor: VENDOR,
-  color: COLOR,
-  icon: 'diyalog.svg',
-  config: 'diyalog-config',
-  inputs: 1,
-  outputs: 1,
+  ...QUEUE_CLIENT,
   params: [{ name: 'interactionId', kind: 'string', required: true, default: { type: 'msg', value: 'interactionId' } }],
 };
 

@@ -100,22 +100,21 @@ export class DiyalogDriver {
 }
 
 /** One-shot helpers (a fresh driver per call, closed afterwards). */
-export async function driveCreate(o: DriveCreateOptions): Promise<DriveResult> {
+async function once<T>(run: (d: DiyalogDriver) => Promise<T>): Promise<T> {
   const d = new DiyalogDriver();
   try {
-    return await d.create(o);
+    return await run(d);
   } finally {
     d.close();
   }
 }
 
-export async function driveDelete(o: DriveDeleteOptions): Promise<DriveResult> {
-  const d = new DiyalogDriver();
-  try {
-    return await d.delete(o);
-  } finally {
-    d.close();
-  }
+export function driveCreate(o: DriveCreateOptions): Promise<DriveResult> {
+  return once((d) => d.create(o));
+}
+
+export function driveDelete(o: DriveDeleteOptions): Promise<DriveResult> {
+  return once((d) => d.delete(o));
 }
 
 const USAGE = `usage:
