@@ -87,6 +87,8 @@ export function notConfigured(vendor: string, operation: string, what: string): 
 export interface ErrorRules {
   byVendorCode?: Readonly<Record<string, ErrorCode>>;
   byStatus?: Readonly<Partial<Record<number, ErrorCode>>>;
+  /** Statuses whose meaning the vendor's own code does not change (e.g. a refused key stays AUTH_FAILED). */
+  statusWins?: readonly number[];
 }
 
 /** The meaning of an HTTP status for every vendor, unless its rules say otherwise. */
@@ -99,12 +101,12 @@ const BY_STATUS: Readonly<Partial<Record<number, ErrorCode>>> = {
 };
 
 /**
- * The one status-to-code mapper: the vendor's own code by its rules, else the status by its
- * rules, else the status's common meaning, else VENDOR_ERROR. `status` undefined: the vendor's
+ * The one status-to-code mapper: the vendor's own code by its rules (unless the status is one
+ * of its `statusWins`), else the status by its rules, else the status's common meaning, else VENDOR_ERROR. `status` undefined: the vendor's
  * code alone decides (an answer that failed inside a 2xx).
  */
 export function errorCode(status: number | undefined, rules: ErrorRules = {}, vendorCode?: string | number): ErrorCode {
-  if (vendorCode !== undefined && vendorCode !== null) {
+  if (vendorCode !== undefined && vendorCode !== null && !(status !== undefined && rules.statusWins?.includes(status))) {
     const own = rules.byVendorCode?.[String(vendorCode)];
     if (own) return own;
   }

@@ -6,127 +6,18 @@
  * only when the server provably did not process them (connection refused, 429), so a
  * caller is never lined up twice.
  */
-import * as http from 'node:http';
-import { CcError, notConfigured, type ErrorCode, type VendorAnswer } from '../errors';
-import {
-  Transport,
-  parseJsonOrText,
-  pathSegment,
-  redactAnswer,
-  snippet,
-  vendorAnswer,
-  type HttpRequest,
-  type HttpResponse,
-  type RetryMode,
-  type TransportOptions,
-  type CancelSignal,
-} from '../http';
-import { asResource, isObject, toCaller, toPlain, type Caller, type Json, type JsonObject, type Normalised, type Resource } from './normalise';
+import { CcError, notConfigured } from '../errors';
+import { Transport, pathSegment, type HttpRequest, type RetryMode, type TransportOptions } from '../http';
+import { answerOf, failure, unexpected, type Parsed } from './answer';
+import { asResource, isObject, toCaller, toPlain, type Caller, type JsonObject, type Normalised, type Resource } from './normalise';
 import { checkParams, e164, idNumber, optionalWhole, schemas, VENDOR, wholeNumber } from './schemas';
+import { CALLER_OPERATIONS, LINE_GROUP_OPERATIONS, LINE_OPERATIONS, type Answered, type CallOptions, type CallerOperation, type CallerParams } from './types';
+import type { LineActive, LineGroupFigures, LineGroupOperation, LineOperation, LineParams, LineUpParams, ListLineGroupsParams, ListLinesParams } from './types';
+import type { ListWaitingParams, NotifyTransferredParams, Ok, UpdateCallerParams, UpdateLineGroupParams, Verified, VirtualQSettings } from './types';
 
 export const DEFAULT_URL = 'https://api.virtualq.io';
 export const DEFAULT_TIMEOUT = 30000;
 export const MEDIA_TYPE = 'application/vnd.api+json';
-
-export const CALLER_OPERATIONS = ['verify', 'get', 'notifyConnected', 'notifyTransferred', 'update', 'listWaiting'] as const;
-export const LINE_OPERATIONS = ['isActive', 'callOffered', 'list'] as const;
-export const LINE_GROUP_OPERATIONS = ['update', 'list'] as const;
-export type CallerOperation = (typeof CALLER_OPERATIONS)[number];
-export type LineOperation = (typeof LINE_OPERATIONS)[number];
-export type LineGroupOperation = (typeof LINE_GROUP_OPERATIONS)[number];
-
-export interface VirtualQSettings {
-  /** Base URL; `/api/v2` is appended unless it already ends with it. */
-  url: string;
-  apiKey: string;
-  timeout?: number;
-}
-
-export interface CallOptions {
-  timeout?: number;
-  signal?: CancelSignal;
-}
-
-export interface Answered<T> {
-  result: T;
-  vendor: VendorAnswer;
-}
-
-export type Id = number | string;
-
-export interface LineUpParams {
-  lineId: Id;
-  phone: string;
-  channel: 'CallBack' | 'CallIn';
-  source: string;
-  lang?: string;
-  skills?: string[];
-  properties?: Record<string, unknown>;
-}
-
-export interface CallerParams {
-  lineId: Id;
-  phone: string;
-}
-
-export interface NotifyTransferredParams extends CallerParams {
-  waitTimeWhenUp?: Id;
-  agentId?: string | number;
-}
-
-export interface UpdateCallerParams extends CallerParams {
-  skills?: string[];
-  properties?: Record<string, unknown>;
-  ewt?: Id;
-  serviceState?: 'Connected' | 'Deferred' | 'Canceled' | 'Finished';
-  waitTimeWhenUp?: Id;
-  talkTime?: Id;
-  agentId?: string | number;
-}
-
-export interface ListWaitingParams {
-  callCenterId: Id;
-  lineId?: Id;
-}
-
-export interface LineParams {
-  lineId: Id;
-}
-
-export interface ListLinesParams {
-  callCenterId: Id;
-  lineGroupId?: Id;
-  query?: string | number;
-}
-
-export interface LineGroupFigures {
-  ewt?: Id;
-  agentsCount?: Id;
-  idleAgentsCount?: Id;
-  averageTalkTime?: Id;
-  waitersCount?: Id;
-  open?: boolean;
-  agentList?: string[];
-  callsPerHour?: Id;
-}
-
-export interface UpdateLineGroupParams extends LineGroupFigures {
-  lineGroupId: Id;
-}
-
-export interface ListLineGroupsParams {
-  callCenterId: Id;
-}
-
-export type Ok = { ok: true };
-export interface Verified {
-  up: boolean;
-  caller: Caller | null;
-}
-export interface LineActive {
-  active: boolean;
-  line: Normalised;
-}
 
 /** Line-group figures: parameter → `service_*` attribute (integers unless noted). */
 const FIGURES: Array<[keyof LineGroupFigures, string]> = [
@@ -139,12 +30,6 @@ const FIGURES: Array<[keyof LineGroupFigures, string]> = [
   ['agentList', 'service_agent_list'],
   ['callsPerHour', 'service_calls_per_hour'],
 ];
-
-interface Parsed {
-  res: HttpResponse;
-  body: unknown;
-  vendor: VendorAnswer;
-}
 
 export class VirtualQClient {
   readonly transport: Transport;
@@ -444,19 +329,15 @@ export class VirtualQClient {
       signal: opts.signal,
       retry: req.retry ?? 'idempotent',
     });
-    // A server or proxy that echoes the key must not put it anywhere: redact before parsing.
-    const redact = (t: string): string => this.transport.redact(t);
-    const res = redactAnswer(raw, redact);
-    const text = res.text;
-    const body = parseJsonOrText(text);
-    const parsed: Parsed = { res, body, vendor: vendorAnswer(res, text.trim() === '' ? null : body, redact) };
+    const parsed = answerOf(raw, (t) => this.transport.redact(t));
+    const { res, body } = parsed;
     if (res.status >= 200 && res.status < 300) return { ...parsed, notFound: false };
     // Filtered lists: a 404 is "nothing matched" (older servers); the caller decides. A 404
     // page that is not virtualQ's JSON (a wrong URL, a proxy) stays an error, so that a
     // misconfigured URL does not read as "no such caller".
     const fromApi = res.text.trim() === '' || isObject(body);
     if (res.status === 404 && method === 'GET' && req.query && !/\/\d+$/.test(path) && fromApi) return { ...parsed, notFound: true };
-    throw this.failure(op, parsed);
+    throw failure(op, parsed, (t) => this.transport.redact(t));
   }
 
   /** The items of a list answer; a 404 on a filtered list is an empty list. */
@@ -464,50 +345,18 @@ export class VirtualQClient {
     if (a.notFound) return [];
     let data = isObject(a.body) ? a.body.data : undefined;
     if (isObject(data)) data = [data]; // one resource where a list was expected
-    if (!Array.isArray(data)) throw this.unexpected(op, a, 'a list (data: [...])');
+    if (!Array.isArray(data)) throw unexpected(op, a, 'a list (data: [...])');
     return data.map((d) => {
       const r = asResource(d);
-      if (!r) throw this.unexpected(op, a, 'resource objects in data');
+      if (!r) throw unexpected(op, a, 'resource objects in data');
       return r;
     });
   }
 
   private single(op: string, a: Parsed): Resource {
     const r = isObject(a.body) ? asResource(a.body.data) : undefined;
-    if (!r) throw this.unexpected(op, a, 'a resource (data: {...})');
+    if (!r) throw unexpected(op, a, 'a resource (data: {...})');
     return r;
-  }
-
-  private unexpected(op: string, a: Parsed, what: string): CcError {
-    return new CcError({
-      code: 'VENDOR_ERROR',
-      vendor: VENDOR,
-      operation: op,
-      status: a.res.status,
-      message: `expected ${what} in the answer (HTTP ${a.res.status})${snippet(a.res.text)}`,
-      answer: a.vendor,
-    });
-  }
-
-  /** A non-2xx answer → the contract's code, with the vendor's title/detail in the message. */
-  private failure(op: string, a: Parsed): CcError {
-    const status = a.res.status;
-    const e = firstError(a.body);
-    const code: ErrorCode = codeFor(status, e?.code);
-    let words: string | undefined;
-    if (e) words = [e.title, e.detail].filter((x) => x !== undefined && x !== '').join(': ') || e.code;
-    const statusText = `HTTP ${status}${http.STATUS_CODES[status] ? ' ' + http.STATUS_CODES[status] : ''}`;
-    const notApi = !e && status === 404 && a.res.text.trim() !== '' && !isObject(a.body);
-    const hint =
-      code === 'AUTH_FAILED'
-        ? '; check the API key'
-        : code === 'RATE_LIMITED'
-          ? ' after retries'
-          : notApi
-            ? ' (not an answer of the virtualQ API: check the URL)'
-            : '';
-    const message = this.transport.redact(`virtualQ answered ${statusText}${words ? `: ${words}` : ''}${hint}`);
-    return new CcError({ code, vendor: VENDOR, operation: op, status, message, detail: words ? this.transport.redact(words) : undefined, answer: a.vendor });
   }
 }
 
@@ -527,30 +376,6 @@ function compact(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
   return out;
-}
-
-interface ApiError {
-  status?: string;
-  code?: string;
-  title?: string;
-  detail?: string;
-}
-
-/** JSON:API `errors[0]` (only the first matters); `status` may be a string or a number. */
-function firstError(body: unknown): ApiError | undefined {
-  if (!isObject(body) || !Array.isArray(body.errors) || body.errors.length === 0) return undefined;
-  const e: Json = body.errors[0];
-  if (!isObject(e)) return undefined;
-  const s = (v: Json | undefined): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return { status: s(e.status), code: s(e.code), title: s(e.title), detail: s(e.detail) };
-}
-
-function codeFor(status: number, vendorCode: string | undefined): ErrorCode {
-  if (status === 401 || status === 403) return 'AUTH_FAILED';
-  if (status === 404 || vendorCode === 'not-found') return 'NOT_FOUND';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 409) return 'CONFLICT';
-  return 'VENDOR_ERROR';
 }
 
 function unknownOperation(operation: string, known: readonly string[]): CcError {
