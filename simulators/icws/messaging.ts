@@ -36,12 +36,18 @@ export class Messaging {
     res.write(`id: ${id}\ndata: ${JSON.stringify(m)}\n\n`);
   }
 
-  /** A client that reopens with `Last-Event-ID` missed what was written after it (a cut stream). */
+  /**
+   * A reopened stream gets again every event written since the last one the client confirmed:
+   * what follows its `Last-Event-ID`, or, without one (or with an id already confirmed or
+   * unknown), every event not yet confirmed. An event written to a stream is held until a later
+   * `Last-Event-ID` names it or an event after it: the stream may have been closing at the
+   * client (a cut, an over-long line) while the server still wrote to it.
+   */
   private replay(s: SimSession, req: SimRequest, res: http.ServerResponse): void {
     const last = header(req, 'last-event-id');
     const at = last ? s.sent.findIndex((e) => e.id === last) : -1;
-    if (at < 0) return;
-    for (const e of s.sent.slice(at + 1)) {
+    if (at >= 0) s.sent.splice(0, at + 1);
+    for (const e of s.sent) {
       res.write(`id: ${e.id}\ndata: ${JSON.stringify(e.m)}\n\n`);
       s.replayed++;
     }

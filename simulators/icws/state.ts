@@ -60,9 +60,9 @@ export interface SimSession {
   queue: IcwsMessage[];
   streams: Set<http.ServerResponse>;
   nextEventId: number;
-  /** Recent SSE events by id: a stream reopened with `Last-Event-ID` gets those after it again. */
+  /** SSE events written and not yet confirmed by a `Last-Event-ID`: a reopened stream gets them again. */
   sent: Array<{ id: string; m: IcwsMessage }>;
-  /** Events sent again on a reopened stream (Last-Event-ID). */
+  /** Events sent again on a reopened stream (not confirmed by its Last-Event-ID). */
   replayed: number;
   /** Every message handed to the client (SSE write or poll answer), in order. */
   delivered: IcwsMessage[];
