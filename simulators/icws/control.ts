@@ -8,7 +8,9 @@
  *   switchover    {on?: boolean}                  → {on, alternateHost}
  *   push          {message: {__type, …}, sessionId?} → {sessions}
  *   queue-call    {…CallScript}                   → {queued}
- *   set-status    {userId, statusId}
+ *   set-status    {userId, statusId}               (a userStatusMessage to sessions watching the user)
+ *   queue-interaction {queueName, interactionId, attributes?, removed?} → {sessions}
+ *                 (a queueContentsMessage to sessions subscribed to the queue, only those)
  *   state                                         → sessions, stats, statuses
  *   reset
  */
@@ -42,6 +44,13 @@ export function registerControl(server: SimServer, sim: IcwsSimulator): void {
     if (typeof userId !== 'string' || typeof statusId !== 'string') throw new Error('set-status needs {userId, statusId}');
     sim.setStatus(userId, statusId);
     return null;
+  });
+  server.onControl('queue-interaction', (b) => {
+    const { queueName, interactionId, attributes, removed } = obj(b);
+    if (typeof queueName !== 'string' || !queueName || typeof interactionId !== 'string' || !interactionId)
+      throw new Error('queue-interaction needs {queueName, interactionId, attributes?, removed?}');
+    const attrs = Object.fromEntries(Object.entries(obj(attributes)).map(([k, v]) => [k, String(v)]));
+    return { sessions: sim.queueInteraction({ queueName, interactionId, attributes: attrs, removed: removed === true }) };
   });
   server.onControl('state', () => sim.state());
   server.onControl('reset', () => {

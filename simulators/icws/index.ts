@@ -18,10 +18,12 @@ import { registerControl } from './control';
 import type { CallScript, IcwsMessage } from './dialer';
 import { Messaging } from './messaging';
 import { router } from './routes';
+import { Subscriptions, type QueueChange } from './subscriptions';
 import { IcwsState, copySettings, defaults, zeroStats, type IcwsSettings, type IcwsSimulatorOptions, type IcwsStats, type SimSession } from './state';
 
 export type { IcwsMessage, CallScript, SimCampaign } from './dialer';
 export type { IcwsSettings, IcwsSimulatorOptions, IcwsStats, IcwsUser, SimSession } from './state';
+export { QUEUE_CONTENTS, USER_STATUS, type QueueChange } from './subscriptions';
 
 export interface IcwsSimulator extends Simulator {
   settings: IcwsSettings;
@@ -40,6 +42,11 @@ export interface IcwsSimulator extends Simulator {
   push(message: IcwsMessage, sessionId?: string): number;
   queueCall(script: CallScript): void;
   setStatus(userId: string, statusId: string): void;
+  /**
+   * An interaction added to, changed in or removed from a queue: a `queueContentsMessage` to each
+   * session subscribed to that queue (only those). Answers how many sessions heard it.
+   */
+  queueInteraction(change: QueueChange): number;
   state(): Record<string, unknown> & { queuedCalls: number };
   reset(): void;
 }
@@ -48,11 +55,13 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
   const initial = defaults(opts);
   const st = new IcwsState(copySettings(initial));
   const msg = new Messaging(st);
+  const subs = new Subscriptions(st, msg);
+  st.onUserStatus = (user) => void subs.statusChanged(user);
   const prefix = (opts.pathPrefix ?? '').replace(/\/+$/, '');
   let alternate: IcwsSimulator | undefined;
   const alternateHost = (): string | null => (alternate ? `127.0.0.1:${alternate.server.port}` : null);
 
-  const server = new SimServer('icws', router({ st, msg, prefix, alternateHost: () => alternateHost() ?? 'cic-b' }), opts);
+  const server = new SimServer('icws', router({ st, msg, subs, prefix, alternateHost: () => alternateHost() ?? 'cic-b' }), opts);
 
   const sim: IcwsSimulator = {
     name: 'icws',
@@ -108,6 +117,9 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
     setStatus(userId, statusId) {
       st.setUserStatus(userId, statusId);
     },
+    queueInteraction(change) {
+      return subs.queueChange(change);
+    },
     state() {
       return {
         switchedOver: st.switchedOver,
@@ -129,12 +141,14 @@ export async function start(opts: IcwsSimulatorOptions = {}): Promise<IcwsSimula
           delivered: s.delivered.length,
           replayed: s.replayed,
           dialer: s.dialer.summary(),
+          subscriptions: { queues: Object.fromEntries(s.subscriptions.queues), users: [...s.subscriptions.users] },
         })),
       };
     },
     reset() {
       for (const s of [...st.sessions.values()]) msg.forget(s);
       st.userStatus.clear();
+      st.queueContents.clear();
       st.scripts.length = 0;
       st.switchedOver = false;
       Object.assign(st.stats, zeroStats());

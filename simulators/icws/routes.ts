@@ -10,10 +10,12 @@ import { admit, connect, isAnswer, notFound, objectBody, send } from './auth';
 import { err, type Answer } from './dialer';
 import type { Messaging } from './messaging';
 import type { IcwsState, SimSession } from './state';
+import type { Subscriptions } from './subscriptions';
 
 export interface RouteContext {
   st: IcwsState;
   msg: Messaging;
+  subs: Subscriptions;
   prefix: string;
   /** `host:port` of the active server named in a switchover 503. */
   alternateHost(): string;
@@ -80,6 +82,7 @@ function sessionRequest(c: RouteContext, sid: string, rest: string, req: SimRequ
     return;
   }
   if (isMessages) return c.msg.messages(s, req, res);
+  if (c.subs.handle(s, rest, req, res)) return;
   if (rest === 'connection/station' && m === 'PUT') return station(c.st, s, req, res);
   const us = /^status\/user-statuses\/([^/]+)$/.exec(rest);
   if (us && m === 'PUT') return userStatus(c, s, decodeURIComponent(us[1]), req, res);

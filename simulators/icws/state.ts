@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import type { SimulatorOptions } from '../common';
 import { DEFAULT_CAMPAIGNS, SimDialer, type CallScript, type IcwsMessage, type SimCampaign } from './dialer';
+import { noSubscriptions, type SessionSubscriptions } from './subscriptions';
 
 export interface IcwsUser {
   password: string;
@@ -71,6 +72,8 @@ export interface SimSession {
   /** Sent connectionStateChange down; gone once the client has read it. */
   doomed: boolean;
   dialer: SimDialer;
+  /** Queue and user-status subscriptions (messages outside Dialer). */
+  subscriptions: SessionSubscriptions;
 }
 
 export interface IcwsStats {
@@ -113,7 +116,11 @@ export class IcwsState {
   readonly userStatus = new Map<string, string>();
   readonly scripts: CallScript[] = [];
   readonly stats: IcwsStats = zeroStats();
+  /** Interactions per queue name (what a queue subscription reports), changed by the control API. */
+  readonly queueContents = new Map<string, Map<string, Record<string, string>>>();
   switchedOver = false;
+  /** Told of every status change (the user-status subscriptions). */
+  onUserStatus: (user: string) => void = () => undefined;
 
   constructor(public settings: IcwsSettings) {}
 
@@ -123,6 +130,7 @@ export class IcwsState {
 
   setUserStatus(user: string, statusId: string): void {
     this.userStatus.set(user, statusId);
+    this.onUserStatus(user);
     if (statusId === 'Available') for (const s of this.sessions.values()) if (s.userID === user) s.dialer.maybePop();
   }
 
@@ -155,6 +163,7 @@ export class IcwsState {
       streamsOpened: 0,
       doomed: false,
       dialer: undefined as unknown as SimDialer,
+      subscriptions: noSubscriptions(),
     };
     s.dialer = new SimDialer(
       () => this.settings,
