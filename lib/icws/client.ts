@@ -10,6 +10,7 @@ import { check } from '../validate';
 import { VENDOR, icwsError, icwsVendorAnswer, okPayload } from './answer';
 import { SKIP_LABEL } from './messages';
 import { IcwsSession, type IcwsSessionOptions, type RequestOptions, type SessionStatus } from './session';
+import { IcwsSubscriptions } from './subscriptions';
 import { toEpochSeconds } from './time';
 
 export const OPERATIONS = [
@@ -98,9 +99,12 @@ const DIALER_VERSION: Partial<Record<IcwsOperation, number>> = { logIn: 2, place
 
 export class IcwsClient {
   readonly session: IcwsSession;
+  /** Subscriptions for messages outside Dialer (passTypes of icws-dialer-events). */
+  readonly subscriptions: IcwsSubscriptions;
 
   constructor(private settings: IcwsSessionOptions) {
     this.session = new IcwsSession(settings);
+    this.subscriptions = new IcwsSubscriptions(this.session);
   }
 
   /** Runs one operation by name (the node's `operation`); params as the node resolved them. */

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { CcError, forOperation } from '../errors';
-import { CookieJar, parseJsonOrText, type HttpResponse, type Transport } from '../http';
+import { CookieJar, parseJsonOrText, pathSegment, type HttpResponse, type Transport } from '../http';
 import { VENDOR, errorBody, icwsError } from './answer';
 
 export const ICWS_JSON = 'application/vnd.inin.icws+JSON';
@@ -94,14 +94,47 @@ export async function login(
   throw last503 ?? last ?? new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: 'connect', message: 'no server accepted the connection' });
 }
 
+/**
+ * A value of the connect answer that goes into every request path (the session id, the user id):
+ * one plain path segment, or VENDOR_ERROR naming it (never echoing it: it is a session secret).
+ * A hostile or broken server must not make the package address another resource.
+ */
+function pathItem(field: string, value: string, status: number): string {
+  const fail = (problem: string): CcError =>
+    new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: 'connect', status, field, message: `the connect answer's ${field} ${problem}: refused` });
+  if (!value) throw fail('is missing');
+  try {
+    pathSegment(VENDOR, 'connect', field, value);
+  } catch {
+    throw fail('is a "." or ".." segment (also percent-encoded) or not valid Unicode text: it would address another resource');
+  }
+  if (value.length > 256) throw fail(`is ${value.length} characters long (at most 256)`);
+  if (encodeURIComponent(value) !== value) throw fail('holds characters a URL path segment cannot carry as they are (/ ? # % space or control characters)');
+  return value;
+}
+
+/** The CSRF token goes into a header of every request: no control characters, bounded. */
+function headerItem(field: string, value: string, status: number): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 4096) {
+    throw new CcError({
+      code: 'VENDOR_ERROR',
+      vendor: VENDOR,
+      operation: 'connect',
+      status,
+      field,
+      message: `the connect answer's ${field} is not a usable header value (control characters or over 4096 characters): refused`,
+    });
+  }
+  return value;
+}
+
 function liveFrom(base: string, res: HttpResponse, username: string): Live {
   const body = parseJsonOrText(res.text) as Record<string, unknown>;
   const b = body && typeof body === 'object' ? body : {};
-  const id = String(b.sessionId ?? res.headers['inin-icws-session-id'] ?? '');
-  const csrf = String(b.csrfToken ?? res.headers['inin-icws-csrf-token'] ?? '');
-  if (!id || !/^[\w-]+$/.test(id)) {
-    throw new CcError({ code: 'VENDOR_ERROR', vendor: VENDOR, operation: 'connect', status: res.status, message: 'the connect answer has no session id' });
-  }
+  const id = pathItem('sessionId', String(b.sessionId ?? res.headers['inin-icws-session-id'] ?? ''), res.status);
+  const csrf = headerItem('csrfToken', String(b.csrfToken ?? res.headers['inin-icws-csrf-token'] ?? ''), res.status);
+  const userID = typeof b.userID === 'string' && b.userID ? pathItem('userID', b.userID, res.status) : username;
   const jar = new CookieJar();
   jar.store(res.setCookie);
   const features = Array.isArray(b.features) ? (b.features as Array<{ featureId?: unknown; version?: unknown }>) : [];
@@ -114,7 +147,7 @@ function liveFrom(base: string, res: HttpResponse, username: string): Live {
     csrf,
     jar,
     base,
-    userID: typeof b.userID === 'string' && b.userID ? b.userID : username,
+    userID,
     // No features reported: assume the oldest server (short polling).
     messagingVersion: version('messaging', 1),
     dialerVersion: version('dialer', 2),

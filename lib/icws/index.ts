@@ -4,4 +4,5 @@ export * from './dialer-memory';
 export * from './messages';
 export * from './session';
 export * from './sse';
+export * from './subscriptions';
 export * from './time';

@@ -90,11 +90,14 @@ export function logoutGrant(m: IcwsMessage): { ids: string[]; all: boolean } {
   return { ids: ids.filter((i) => i !== ''), all: ids.includes('') };
 }
 
-/** The `types` filter as typed in the editor: comma/space separated; short names (`dataPopMessage`) get the Dialer prefix. */
+/**
+ * The `types` filter as typed in the editor: comma/space separated; short names (`dataPopMessage`)
+ * get the Dialer prefix; `reconnected` (the session notice, not a message) stays as it is.
+ */
 export function parseTypes(value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,]+/);
   return list
     .map((t) => t.trim())
     .filter(Boolean)
-    .map((t) => (t.includes(':') ? t : DIALER_PREFIX + t));
+    .map((t) => (t.includes(':') || t === 'reconnected' ? t : DIALER_PREFIX + t));
 }

@@ -4,7 +4,17 @@
  */
 import { MAX_ANSWER_DEPTH, valueDeeperThan } from '../../lib/http/answer';
 import { CcError, notConfigured } from '../../lib/errors';
-import { DIALER_PREFIX, IcwsClient, callTypeOf, isDialerMessage, parseTypes, type IcwsMessage, type IcwsOperation } from '../../lib/icws';
+import {
+  DIALER_PREFIX,
+  IcwsClient,
+  callTypeOf,
+  isDialerMessage,
+  parsePassTypes,
+  parseTypes,
+  passes,
+  type IcwsMessage,
+  type IcwsOperation,
+} from '../../lib/icws';
 import { registerConfigNode, registerTestConnection, type ConfigValues } from '../shared/config';
 import { registerEventNode, statusText } from '../shared/events';
 import { registerOperationNode } from '../shared/operation';
@@ -13,6 +23,8 @@ import { IcwsConfigClient } from './config-client';
 import { icwsConfig, icwsDialer, icwsDialerEvents } from './spec';
 
 const VENDOR = 'ICWS';
+/** The topic of the notice that the session was re-established (also a value of `types`). */
+const RECONNECTED = 'reconnected';
 
 function flag(v: unknown, dflt: boolean): boolean {
   if (v === undefined || v === null || v === '') return dflt;
@@ -71,25 +83,36 @@ export = function (RED: RED): void {
     operation: 'events',
     configType: 'icws-config',
     validate: (def) => {
-      const bad = parseTypes(def.types).find((t) => !t.startsWith(DIALER_PREFIX));
-      return bad
-        ? new CcError({
-            code: 'INVALID_INPUT',
-            vendor: VENDOR,
-            operation: 'events',
-            field: 'types',
-            message: `types: "${bad}" is not a Dialer message type (urn:inin.com:dialer:…)`,
-          })
-        : undefined;
+      const bad = parseTypes(def.types).find((t) => !t.startsWith(DIALER_PREFIX) && t !== RECONNECTED);
+      if (bad)
+        return new CcError({
+          code: 'INVALID_INPUT',
+          vendor: VENDOR,
+          operation: 'events',
+          field: 'types',
+          message: `types: "${bad}" is not a Dialer message type (urn:inin.com:dialer:…) or "reconnected"`,
+        });
+      try {
+        parsePassTypes(def.passTypes);
+      } catch (err) {
+        return err as CcError;
+      }
+      return undefined;
     },
     start: ({ node, def, handle, client }) => {
       const types = parseTypes(def.types);
+      // `types` filters Dialer messages and the `reconnected` notice; `passTypes` lets other
+      // messages through (the session subscribes to those the server sends only on request).
+      const dialerTypes = types.filter((t) => t !== RECONNECTED);
+      const reconnected = !types.length || types.includes(RECONNECTED);
+      const passTypes = parsePassTypes(def.passTypes);
       const creds = handle.credentials ?? {};
       const missing = !client.icws.session.transport.baseUrl ? 'url' : !creds.username ? 'username' : !creds.password ? 'password' : undefined;
       if (missing) throw notConfigured(VENDOR, 'events', missing);
       const session = client.icws.session;
       const onMessage = (m: IcwsMessage): void => {
-        if (!isDialerMessage(m) || (types.length && !types.includes(m.__type))) return;
+        const dialer = isDialerMessage(m) && (!dialerTypes.length || dialerTypes.includes(m.__type));
+        if (!dialer && !passes(m.__type, passTypes)) return;
         // Each node gets its own copy: flows may change what they receive. An event Node-RED could
         // not clone (nested too deep) is reported, never sent: a clone that overflows the stack
         // would take the process down.
@@ -100,15 +123,19 @@ export = function (RED: RED): void {
         if (callType) msg.callType = callType;
         node.send(msg);
       };
-      const onReconnected = (info: { restored: boolean }): void => node.send({ topic: 'reconnected', payload: { restored: info.restored } });
+      const onReconnected = (info: { restored: boolean }): void => {
+        if (reconnected) node.send({ topic: RECONNECTED, payload: { restored: info.restored } });
+      };
       session.on('message', onMessage);
       session.on('reconnected', onReconnected);
+      if (passTypes.length) void client.icws.subscriptions.want(node, passTypes);
       // The stream is why this node exists: open the session now, not at the first request.
       session.open();
       return [
         () => {
           session.off('message', onMessage);
           session.off('reconnected', onReconnected);
+          void client.icws.subscriptions.drop(node);
         },
       ];
     },

@@ -54,7 +54,10 @@ export const icwsDialerEvents: NodeSpec = {
   inputs: 0,
   outputs: 1,
   params: [],
-  settings: [{ name: 'types', value: '' }],
+  settings: [
+    { name: 'types', value: '' },
+    { name: 'passTypes', value: '' },
+  ],
 };
 
 export const specs = { config: [icwsConfig], nodes: [icwsDialer, icwsDialerEvents] };

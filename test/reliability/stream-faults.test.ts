@@ -166,8 +166,8 @@ describe('stream faults: every event once', function () {
       res.write('data: ');
       for (let i = 0; i < 640 && !res.destroyed; i++) res.write(chunk);
       await waitFor(() => warnings.some((w) => /longer than 1048576 bytes/.test(w)), 5000, 'cap warning');
-      // The session lives on: the stream is reopened (a new one at the server), and what is queued then arrives.
-      await waitFor(() => [...[...sim.sessions.values()][0].streams].some((r) => r !== res), 10000, 'the stream reopened');
+      // Pushed at once, while the stream is being reopened (the server may still write to the old
+      // one): the session lives on, and the new stream brings every message (icws-reopen.test.ts).
       for (let i = 0; i < 5; i++) sim.push(dialerMsg(i), sid());
       await waitFor(() => seqs.length >= 5, 5000, '5 messages');
       clearInterval(probe);

@@ -22,14 +22,22 @@ describe('ICWS parsers (lib/icws)', () => {
     }
   });
 
-  it('toEpochSeconds: ISO with zone, Date, epoch ms, digit strings; refuses seconds, local times, junk', () => {
+  it('toEpochSeconds: ISO with zone, Date, epoch seconds below 10^11, epoch ms at or above, digit strings; refuses local times, junk', () => {
     assert.deepEqual(toEpochSeconds('2025-05-02T10:00:00Z'), { seconds: 1746180000 });
     assert.deepEqual(toEpochSeconds('2025-05-02T12:00:00+02:00'), { seconds: 1746180000 });
     assert.deepEqual(toEpochSeconds('2025-05-02'), { seconds: 1746144000 });
     assert.deepEqual(toEpochSeconds(new Date(1746180000999)), { seconds: 1746180000 });
     assert.deepEqual(toEpochSeconds(1746180000999), { seconds: 1746180000 });
     assert.deepEqual(toEpochSeconds('1746180000999'), { seconds: 1746180000 });
-    for (const bad of [1746180000, '2025-05-02T10:00:00', 'soon', NaN, {}, true, new Date('x')]) {
+    // Epoch seconds, the vendor's own unit: a number below 10^11.
+    assert.deepEqual(toEpochSeconds(1746180000), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds('1746180000'), { seconds: 1746180000 });
+    assert.deepEqual(toEpochSeconds(1746180000.9), { seconds: 1746180000 });
+    // The boundary: 10^11 - 1 is seconds (year 5138), 10^11 is milliseconds (1973-03-03).
+    assert.deepEqual(toEpochSeconds(99999999999), { seconds: 99999999999 });
+    assert.deepEqual(toEpochSeconds(100000000000), { seconds: 100000000 });
+    assert.deepEqual(toEpochSeconds(0), { seconds: 0 });
+    for (const bad of [-1, '-5', '2025-05-02T10:00:00', 'soon', NaN, Infinity, {}, true, new Date('x')]) {
       assert.ok('problem' in toEpochSeconds(bad), String(bad));
     }
   });
