@@ -5,12 +5,8 @@ import { start, type GwsSimulator } from '../../simulators/gws';
 import { PASSWORD, PASSWORD7, USERS, b64, gwsHarness, type Json } from './gws-support';
 
 describe('GWS nodes', function () {
-  this.timeout(20000);
   let s: GwsSimulator;
-  const { load, subscribed, wire, evIds, log } = gwsHarness(
-    () => s,
-    (x) => (s = x),
-  );
+  const { load, subscribed, wire, evIds, log } = gwsHarness(this, { get: () => s, set: (x) => (s = x) });
 
   it('interaction-events: delivers notifications with topic = channel and payload = data', async () => {
     const { op, events, ev, out } = await load([

@@ -2,7 +2,7 @@
  * Shared set-up of the GWS node tests (gws.test.ts, gws-events.test.ts): the agents, the flow
  * (gws-agent, interaction-op, interaction-events), one simulator per test and the suite's helpers.
  */
-import { catchNode, collect, helper, onTab, LogCapture, nodeSet, sim, waitFor, type TestNode } from '../helpers';
+import { catchNode, collect, helper, onTab, LogCapture, nodeRedHooks, nodeSet, sim, waitFor, type TestNode } from '../helpers';
 import type { GwsSimulator } from '../../simulators/gws';
 
 export const PASSWORD = 'S3cret-Agent01!';
@@ -28,20 +28,14 @@ export function flow(url: string, nodes: Array<Record<string, unknown>> = []): u
 }
 
 /**
- * Registers the suite's hooks (call inside a `describe`): Node-RED once, a fresh simulator per test.
- * `current` and `set` are the suite's simulator variable (a test may restart the simulator).
+ * Registers the suite's hooks (call inside a `describe`, with its `this`): Node-RED once, a fresh simulator per test.
+ * `get` and `set` are the suite's simulator variable (a test may restart the simulator).
  */
-export function gwsHarness(current: () => GwsSimulator, set: (s: GwsSimulator) => void) {
+export function gwsHarness(suite: Mocha.Suite, { get: current, set }: { get: () => GwsSimulator; set: (s: GwsSimulator) => void }) {
+  suite.timeout(20000);
   const log = new LogCapture();
 
-  before(async () => {
-    await helper.startServer();
-    log.start();
-  });
-  after(async () => {
-    log.stop();
-    await helper.stopServer();
-  });
+  nodeRedHooks(log);
   beforeEach(async () => {
     set(await sim<GwsSimulator>('gws', { users: USERS, cometdTimeoutMs: 500, cometdMaxIntervalMs: 1000 }));
   });

@@ -5,12 +5,8 @@ import type { GwsSimulator } from '../../simulators/gws';
 import { PASSWORD, b64, gwsHarness, type Json } from './gws-support';
 
 describe('GWS nodes', function () {
-  this.timeout(20000);
   let s: GwsSimulator;
-  const { load, wire } = gwsHarness(
-    () => s,
-    (x) => (s = x),
-  );
+  const { load, wire } = gwsHarness(this, { get: () => s, set: (x) => (s = x) });
 
   it('gws-agent: starts a session with Basic, cookie and CSRF, and keeps the msg', async () => {
     const { agent, out } = await load();

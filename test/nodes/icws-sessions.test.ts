@@ -5,9 +5,8 @@ import type { IcwsSimulator } from '../../simulators/icws';
 import { PASSWORD, T_POP, flow, icwsHarness, type Msg } from './icws-support';
 
 describe('icws nodes', function () {
-  this.timeout(30000);
   let s: IcwsSimulator;
-  const { log, load, op, events } = icwsHarness((x) => (s = x));
+  const { log, load, op, events } = icwsHarness(this, (x) => (s = x));
 
   it('short-polls when the server reports messaging version 1', async () => {
     s.configure({ messagingVersion: 1 });

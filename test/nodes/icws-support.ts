@@ -4,7 +4,7 @@
  * the helpers that send an operation and wait for its answer.
  */
 import * as assert from 'node:assert/strict';
-import { catchNode, collect, helper, onTab, LogCapture, nodeSet, sim, statuses, waitFor, type TestNode } from '../helpers';
+import { catchNode, collect, helper, onTab, LogCapture, nodeRedHooks, nodeSet, sim, statuses, waitFor, type TestNode } from '../helpers';
 import type { IcwsSimulator } from '../../simulators/icws';
 
 export const PASSWORD = 'agent1-secret';
@@ -23,24 +23,17 @@ export function flow(url: string, cfg: Msg = {}, events: Msg = {}, extra: Msg[] 
   ]);
 }
 
-/** Registers the suite's hooks (call inside a `describe`); `set` receives the suite's simulator. */
-export function icwsHarness(set: (s: IcwsSimulator) => void) {
+/** Registers the suite's hooks (call inside a `describe`, with its `this`); `set` receives the suite's simulator. */
+export function icwsHarness(suite: Mocha.Suite, set: (s: IcwsSimulator) => void) {
+  suite.timeout(30000);
   let s: IcwsSimulator;
   const log = new LogCapture();
   /** Everything a flow or a user could see during a test: checked for secrets after it. */
   const seen: unknown[] = [];
 
-  before(async () => {
-    s = await sim<IcwsSimulator>('icws');
-    set(s);
-    await helper.startServer();
-    log.start();
-  });
-  after(async () => {
-    log.stop();
-    await helper.stopServer();
-    await s.close();
-  });
+  before(async () => set((s = await sim<IcwsSimulator>('icws'))));
+  nodeRedHooks(log);
+  after(() => s.close());
   afterEach(async () => {
     await helper.unload();
     // the session DELETE is done by the time Node-RED has stopped the flows

@@ -5,9 +5,8 @@ import type { IcwsSimulator } from '../../simulators/icws';
 import { PASSWORD, T_POP, icwsHarness, type Msg } from './icws-support';
 
 describe('icws nodes', function () {
-  this.timeout(30000);
   let s: IcwsSimulator;
-  const { log, seen, load, op, caughtOf, events, sessionReqs } = icwsHarness((x) => (s = x));
+  const { log, seen, load, op, caughtOf, events, sessionReqs } = icwsHarness(this, (x) => (s = x));
 
   it('runs the documented Dialer flow over the wire: log in → ready → Available → preview pop → place → disposition → update → break → log off', async () => {
     const n = await load();

@@ -10,16 +10,9 @@ import { GwsClient, type GwsNotification, type GwsState } from '../../lib/gws';
 import { BASIC, PASSWORD, gwsClientHarness, noSecret, rejects, until, wait, type Json } from './gws-client-support';
 
 describe('GWS client (lib/gws) against the simulator', function () {
-  this.timeout(20000);
   let sim: GwsSimulator;
   let client: GwsClient;
-  const { clients, logs, make, posts, last, sessionOf } = gwsClientHarness(
-    () => sim,
-    (s, c) => {
-      sim = s;
-      client = c;
-    },
-  );
+  const { clients, logs, make, posts, last, sessionOf } = gwsClientHarness(this, { get: () => sim, set: (s, c) => ([sim, client] = [s, c]) });
 
   describe('CSRF and session refresh', () => {
     it('refreshes a lost session once and repeats the request; ignores Set-Cookie on the 403', async () => {

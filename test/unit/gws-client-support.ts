@@ -40,10 +40,11 @@ export function noSecret(text: string, ...secrets: string[]): void {
 }
 
 /**
- * Registers the suite's hooks (call inside a `describe`): a simulator and a client per test.
- * `current` and `set` are the suite's variables (a test may restart the simulator).
+ * Registers the suite's hooks (call inside a `describe`, with its `this`): a simulator and a client per test.
+ * `get` and `set` are the suite's variables (a test may restart the simulator).
  */
-export function gwsClientHarness(current: () => GwsSimulator, set: (sim: GwsSimulator, client: GwsClient) => void) {
+export function gwsClientHarness(suite: Mocha.Suite, { get: current, set }: { get: () => GwsSimulator; set: (sim: GwsSimulator, client: GwsClient) => void }) {
+  suite.timeout(20000);
   const clients: GwsClient[] = [];
   const logs: string[] = [];
 
@@ -65,7 +66,7 @@ export function gwsClientHarness(current: () => GwsSimulator, set: (sim: GwsSimu
 
   beforeEach(async () => {
     const sim = await start({ cometdTimeoutMs: 500, cometdMaxIntervalMs: 1000 });
-    set(sim, make());
+    set(sim, make(undefined, undefined, sim.url));
     logs.length = 0;
   });
   afterEach(async () => {

@@ -10,16 +10,9 @@ import { GwsClient, classify, type GwsState } from '../../lib/gws';
 import { BASIC, PASSWORD, gwsClientHarness, noSecret, rejects, type Json } from './gws-client-support';
 
 describe('GWS client (lib/gws) against the simulator', function () {
-  this.timeout(20000);
   let sim: GwsSimulator;
   let client: GwsClient;
-  const { clients, logs, make, last, sessionOf } = gwsClientHarness(
-    () => sim,
-    (s, c) => {
-      sim = s;
-      client = c;
-    },
-  );
+  const { clients, logs, make, last, sessionOf } = gwsClientHarness(this, { get: () => sim, set: (s, c) => ([sim, client] = [s, c]) });
 
   describe('wire format', () => {
     it('opens the session with GET /api/v2/me and sends Basic, cookie and CSRF header on every POST', async () => {

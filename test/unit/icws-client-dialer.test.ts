@@ -9,9 +9,8 @@ import type { RecordedRequest } from '../../simulators/common';
 import { icwsClientHarness, rejects, sleep, waitFor } from './icws-client-support';
 
 describe('ICWS client and session (lib/icws)', function () {
-  this.timeout(20000);
   let sim: IcwsSimulator;
-  const { clients, client, reqs, dialerReqs, toPop } = icwsClientHarness((x) => (sim = x));
+  const { clients, client, reqs, dialerReqs, toPop } = icwsClientHarness(this, (x) => (sim = x));
 
   describe('Dialer operations', () => {
     it('sends each Dialer body as the note says', async () => {

@@ -31,8 +31,9 @@ export async function rejects(p: Promise<unknown>, code: string, re?: RegExp): P
   assert.fail(`expected ${code}`);
 }
 
-/** Registers the suite's hooks (call inside a `describe`); `set` receives each test's simulator. */
-export function icwsClientHarness(set: (s: IcwsSimulator) => void) {
+/** Registers the suite's hooks (call inside a `describe`, with its `this`); `set` receives each test's simulator. */
+export function icwsClientHarness(suite: Mocha.Suite, set: (s: IcwsSimulator) => void) {
+  suite.timeout(20000);
   let sim: IcwsSimulator;
   const clients: IcwsClient[] = [];
 

@@ -9,9 +9,8 @@ import type { IcwsSimulator } from '../../simulators/icws';
 import { PASSWORD, icwsClientHarness, rejects, sleep, waitFor } from './icws-client-support';
 
 describe('ICWS client and session (lib/icws)', function () {
-  this.timeout(20000);
   let sim: IcwsSimulator;
-  const { client, reqs, dialerReqs, connects, toPop } = icwsClientHarness((x) => (sim = x));
+  const { client, reqs, dialerReqs, connects, toPop } = icwsClientHarness(this, (x) => (sim = x));
 
   describe('session', () => {
     it('connects as the note says and sends id, CSRF token, cookie and language on every request', async () => {

@@ -7,16 +7,8 @@ import { start, type GwsSimulator } from '../../simulators/gws';
 import { Agent, BASIC7, data, simGwsHooks, type Json } from './sim-gws-support';
 
 describe('GWS simulator', function () {
-  this.timeout(10000);
-  let sim: GwsSimulator;
-  let agent: Agent;
-  simGwsHooks(
-    () => sim,
-    (s, a) => {
-      sim = s;
-      agent = a;
-    },
-  );
+  let sim: GwsSimulator, agent: Agent;
+  simGwsHooks(this, { get: () => sim, set: (s, a) => ([sim, agent] = [s, a]) });
 
   describe('CometD on /api/v2/notifications', () => {
     it('denies a handshake without an HTTP session', async () => {

@@ -7,16 +7,8 @@ import type { GwsSimulator } from '../../simulators/gws';
 import { simGwsHooks, type Agent, type Answer, type Json } from './sim-gws-support';
 
 describe('GWS simulator', function () {
-  this.timeout(10000);
-  let sim: GwsSimulator;
-  let agent: Agent;
-  simGwsHooks(
-    () => sim,
-    (s, a) => {
-      sim = s;
-      agent = a;
-    },
-  );
+  let sim: GwsSimulator, agent: Agent;
+  simGwsHooks(this, { get: () => sim, set: (s, a) => ([sim, agent] = [s, a]) });
 
   describe('interactions', () => {
     const op = (id: string, body: Json): Promise<Answer> => agent.req('POST', `/api/v2/me/interactions/${encodeURIComponent(id)}`, body);

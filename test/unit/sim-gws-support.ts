@@ -86,10 +86,11 @@ export type Json = Record<string, unknown>;
 export const data = (msgs: Json[]): Json[] => msgs.filter((m) => !String(m.channel).startsWith('/meta/'));
 
 /**
- * Registers the suite's hooks (call inside a `describe`): a simulator and an agent per test.
- * `current` and `set` are the suite's variables (a test may restart the simulator).
+ * Registers the suite's hooks (call inside a `describe`, with its `this`): a simulator and an agent per test.
+ * `get` and `set` are the suite's variables (a test may restart the simulator).
  */
-export function simGwsHooks(current: () => GwsSimulator, set: (sim: GwsSimulator, agent: Agent) => void): void {
+export function simGwsHooks(suite: Mocha.Suite, { get: current, set }: { get: () => GwsSimulator; set: (sim: GwsSimulator, agent: Agent) => void }): void {
+  suite.timeout(10000);
   beforeEach(async () => {
     const sim = await start({ cometdTimeoutMs: 400, cometdMaxIntervalMs: 300 });
     set(sim, new Agent(sim.url));

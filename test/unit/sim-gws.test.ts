@@ -7,16 +7,8 @@ import type { GwsSimulator } from '../../simulators/gws';
 import { Agent, data, simGwsHooks, type Json } from './sim-gws-support';
 
 describe('GWS simulator', function () {
-  this.timeout(10000);
-  let sim: GwsSimulator;
-  let agent: Agent;
-  simGwsHooks(
-    () => sim,
-    (s, a) => {
-      sim = s;
-      agent = a;
-    },
-  );
+  let sim: GwsSimulator, agent: Agent;
+  simGwsHooks(this, { get: () => sim, set: (s, a) => ([sim, agent] = [s, a]) });
 
   describe('authentication and session', () => {
     it('refuses a request without credentials or with a wrong password (401, statusCode 20)', async () => {

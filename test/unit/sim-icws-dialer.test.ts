@@ -8,13 +8,9 @@ import type { IcwsSimulator } from '../../simulators/icws';
 import { CONNECT_BODY, call, connect, on, openStream, poll, simIcwsHooks, sleep, types } from './sim-icws-support';
 
 describe('ICWS simulator', function () {
-  this.timeout(10000);
   let sim: IcwsSimulator;
   let base: string;
-  simIcwsHooks((s, b) => {
-    sim = s;
-    base = b;
-  });
+  simIcwsHooks(this, (s, b) => ([sim, base] = [s, b]));
 
   describe('Dialer over short polling (messaging version 1)', () => {
     beforeEach(() => sim.configure({ messagingVersion: 1 }));

@@ -129,8 +129,9 @@ export function openStream(s: Session, headers: Record<string, string> = {}): Pr
 export const types = (ms: Array<Record<string, unknown>>): unknown[] => ms.map((m) => m.__type);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Registers the suite's hooks (call inside a `describe`); `set` receives each test's simulator and its URL. */
-export function simIcwsHooks(set: (sim: IcwsSimulator, base: string) => void): void {
+/** Registers the suite's hooks (call inside a `describe`, with its `this`); `set` receives each test's simulator and its URL. */
+export function simIcwsHooks(suite: Mocha.Suite, set: (sim: IcwsSimulator, base: string) => void): void {
+  suite.timeout(10000);
   let sim: IcwsSimulator;
   beforeEach(async () => {
     sim = await start({ port: 0 });

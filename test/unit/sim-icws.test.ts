@@ -8,13 +8,9 @@ import { start, type IcwsSimulator } from '../../simulators/icws';
 import { CONNECT_BODY, call, connect, on, poll, simIcwsHooks, types } from './sim-icws-support';
 
 describe('ICWS simulator', function () {
-  this.timeout(10000);
   let sim: IcwsSimulator;
   let base: string;
-  simIcwsHooks((s, b) => {
-    sim = s;
-    base = b;
-  });
+  simIcwsHooks(this, (s, b) => ([sim, base] = [s, b]));
 
   describe('connection', () => {
     it('creates a session with id, CSRF token and cookie, and reports features', async () => {

@@ -8,7 +8,7 @@ import { PHONE, virtualqSimHooks } from './sim-virtualq-support';
 
 describe('virtualQ simulator', function () {
   let sim: VirtualQSimulator;
-  const { call, control, waiterDoc, lineUpDoc, data, list, error0 } = virtualqSimHooks((x) => (sim = x));
+  const { call, control, waiterDoc, lineUpDoc, data, list, error0 } = virtualqSimHooks(this, (x) => (sim = x));
 
   describe('caller life cycle', () => {
     let id: string;

@@ -8,7 +8,7 @@ import { KEY, virtualqSimHooks } from './sim-virtualq-support';
 
 describe('virtualQ simulator', function () {
   let sim: VirtualQSimulator;
-  const { call, control, lineUpDoc, data, list, error0 } = virtualqSimHooks((x) => (sim = x));
+  const { call, control, lineUpDoc, data, list, error0 } = virtualqSimHooks(this, (x) => (sim = x));
 
   describe('lines', () => {
     it('GET lines/418?check_active=true answers the line with its group', async () => {

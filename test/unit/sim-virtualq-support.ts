@@ -3,6 +3,7 @@
  * reset before each test, plain HTTP requests (fetch), the control API and JSON:API documents.
  */
 import { start, DEFAULT_API_KEY, type VirtualQSimulator } from '../../simulators/virtualq';
+import { resetSimulatorHooks } from '../helpers';
 
 export const KEY = DEFAULT_API_KEY;
 export const PHONE = '+4915112345678';
@@ -16,21 +17,14 @@ export interface Answer {
 
 export type Item = { id: string; type: string; attributes: Record<string, unknown> };
 
-/** Registers the suite's hooks (call inside a `describe`); `set` receives the suite's simulator. */
-export function virtualqSimHooks(set: (s: VirtualQSimulator) => void) {
+/** Registers the suite's hooks (call inside a `describe`, with its `this`); `set` receives the suite's simulator. */
+export function virtualqSimHooks(suite: Mocha.Suite, set: (s: VirtualQSimulator) => void) {
   let sim: VirtualQSimulator;
 
-  before(async () => {
-    sim = await start({ port: 0, forbiddenKeys: ['read-only-key'] });
-    set(sim);
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    sim.server.clearRequests();
-  });
+  resetSimulatorHooks(
+    () => start({ port: 0, forbiddenKeys: ['read-only-key'] }),
+    (s) => set((sim = s)),
+  );
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const h: Record<string, string> = { 'x-api-key': KEY, ...headers };

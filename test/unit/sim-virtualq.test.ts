@@ -9,7 +9,7 @@ import { KEY, PHONE, virtualqSimHooks } from './sim-virtualq-support';
 
 describe('virtualQ simulator', function () {
   let sim: VirtualQSimulator;
-  const { call, control, lineUpDoc, data, error0 } = virtualqSimHooks((x) => (sim = x));
+  const { call, control, lineUpDoc, data, error0 } = virtualqSimHooks(this, (x) => (sim = x));
 
   describe('authentication', () => {
     it('answers 401 unauthorized without X-Api-Key', async () => {

@@ -8,13 +8,9 @@ import { VirtualQClient } from '../../lib/virtualq';
 import { KEY, MEDIA, PHONE, rejects, virtualqClientHarness, waitUntil } from './virtualq-client-support';
 
 describe('virtualQ client', function () {
-  this.timeout(10000);
   let sim: VirtualQSimulator;
   let client: VirtualQClient;
-  const { reqs, last, lineUp } = virtualqClientHarness((s, c) => {
-    sim = s;
-    client = c;
-  });
+  const { reqs, last, lineUp } = virtualqClientHarness(this, (s, c) => ([sim, client] = [s, c]));
 
   describe('failures', () => {
     it('maps a wrong key (401) and a key without rights (403) to AUTH_FAILED, the key nowhere', async () => {

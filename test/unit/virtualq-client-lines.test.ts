@@ -8,13 +8,9 @@ import { VirtualQClient, apiBase, camelise, toCaller, type Caller } from '../../
 import { PHONE, assertHeaders, rejects, virtualqClientHarness } from './virtualq-client-support';
 
 describe('virtualQ client', function () {
-  this.timeout(10000);
   let sim: VirtualQSimulator;
   let client: VirtualQClient;
-  const { last, bodyOf } = virtualqClientHarness((s, c) => {
-    sim = s;
-    client = c;
-  });
+  const { last, bodyOf } = virtualqClientHarness(this, (s, c) => ([sim, client] = [s, c]));
 
   describe('lines and line groups', () => {
     it('isActive: GET lines/<id>?check_active=true → {active, line} in camelCase', async () => {

@@ -55,8 +55,9 @@ export function assertHeaders(r: RecordedRequest, withBody: boolean): void {
   if (withBody) assert.equal(r.headers['content-type'], 'application/vnd.api+json');
 }
 
-/** Registers the suite's hooks (call inside a `describe`); `set` receives the simulator and each test's client. */
-export function virtualqClientHarness(set: (sim: VirtualQSimulator, client: VirtualQClient) => void) {
+/** Registers the suite's hooks (call inside a `describe`, with its `this`); `set` receives the simulator and each test's client. */
+export function virtualqClientHarness(suite: Mocha.Suite, set: (sim: VirtualQSimulator, client: VirtualQClient) => void) {
+  suite.timeout(10000);
   let sim: VirtualQSimulator;
   let client: VirtualQClient;
 

@@ -9,13 +9,9 @@ import { VirtualQClient, type Caller } from '../../lib/virtualq';
 import { CALLER_KEYS, PHONE, assertHeaders, rejects, virtualqClientHarness } from './virtualq-client-support';
 
 describe('virtualQ client', function () {
-  this.timeout(10000);
   let sim: VirtualQSimulator;
   let client: VirtualQClient;
-  const { reqs, last, bodyOf, lineUp } = virtualqClientHarness((s, c) => {
-    sim = s;
-    client = c;
-  });
+  const { reqs, last, bodyOf, lineUp } = virtualqClientHarness(this, (s, c) => ([sim, client] = [s, c]));
 
   describe('lineUp', () => {
     it('POSTs a JSON:API envelope with snake_case attributes and answers the caller', async () => {
