@@ -35,6 +35,20 @@ export async function sim<T extends Simulator = Simulator>(vendor: string, opts:
   return (await startSimulator(vendor, { port: 0, ...opts })) as T;
 }
 
+/**
+ * Registers a simulator suite's hooks (inside its `describe`): one simulator started before the suite and
+ * closed after it, reset (state and recorded requests) before each test; `set` receives it.
+ */
+export function resetSimulatorHooks<T extends Simulator & { reset(): void }>(startSim: () => Promise<T>, set: (sim: T) => void): void {
+  let s: T;
+  before(async () => set((s = await startSim())));
+  after(() => s.close());
+  beforeEach(() => {
+    s.reset();
+    s.server.clearRequests();
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -69,6 +83,15 @@ export class LogCapture {
   text(): string {
     return this.lines.join('\n');
   }
+}
+
+/** Registers a node suite's hooks (inside its `describe`): the Node-RED test server and `log` capturing, for the whole suite. */
+export function nodeRedHooks(log: LogCapture): void {
+  before(() => helper.startServer().then(() => log.start()));
+  after(() => {
+    log.stop();
+    return helper.stopServer();
+  });
 }
 
 export type TestNode = {

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { start, type DiyalogSimulator } from '../../simulators/diyalog';
-import { rawRequest, type RawAnswer } from '../helpers';
+import { rawRequest, resetSimulatorHooks, type RawAnswer } from '../helpers';
 
 type Answer = RawAnswer;
 
@@ -55,16 +55,5 @@ export function signedHeaders(opts: {
 
 /** Registers the hooks of a simulator suite (inside its `describe`): one simulator, reset before each test. */
 export function simulatorHooks(set: (sim: DiyalogSimulator) => void): void {
-  let sim: DiyalogSimulator;
-  before(async () => {
-    sim = await start({ port: 0 });
-    set(sim);
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(() => {
-    sim.reset();
-    sim.server.clearRequests();
-  });
+  resetSimulatorHooks(() => start({ port: 0 }), set);
 }
