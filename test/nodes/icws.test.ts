@@ -113,7 +113,7 @@ describe('icws nodes', function () {
     s.server.clearRequests();
     const bad: Array<[string, Msg, RegExp]> = [
       ['disposition', { label: 'Nope' }, /ICWS disposition: label "Nope" is not a disposition of the current call/],
-      ['disposition', { label: 'Success', scheduledTime: 1746180000 }, /scheduledTime/],
+      ['disposition', { label: 'Success', scheduledTime: -5 }, /scheduledTime/],
       ['disposition', { label: 'Success', scheduledAgent: 'agent1' }, /scheduledAgent needs scheduledTime/],
       ['setStatus', {}, /statusId is required/],
       ['updateCallData', { callAttributes: 'x' }, /callAttributes/],

@@ -55,7 +55,7 @@ describe('ICWS client and session (lib/icws)', function () {
       const { c, messages } = client();
       await toPop(c, messages);
       sim.server.clearRequests();
-      await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: 1746180000 }), 'INVALID_INPUT', /scheduledTime/);
+      await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: -5 }), 'INVALID_INPUT', /scheduledTime/);
       await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: 'tomorrow' }), 'INVALID_INPUT', /scheduledTime/);
       await rejects(c.disposition({ label: 'Call Back Later', scheduledTime: '2025-05-02T10:00:00' }), 'INVALID_INPUT', /time zone/);
       await rejects(c.disposition({ label: 'Call Back Later', scheduledAgent: 'agent1' }), 'INVALID_INPUT', /scheduledAgent needs scheduledTime/);

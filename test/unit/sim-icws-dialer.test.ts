@@ -305,7 +305,7 @@ describe('ICWS simulator', function () {
       st.close();
       await st.ended;
       await sleep(20);
-      const st2 = await openStream(s);
+      const st2 = await openStream(s, { 'last-event-id': '2' });
       await sleep(50);
       assert.deepEqual(st2.events, []);
       assert.equal(sim.sessions.get(s.sid)?.delivered.length, 2);
