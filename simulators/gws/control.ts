@@ -3,6 +3,7 @@
  * script the server (the same hooks the in-process handles call).
  */
 import type { SimServer } from '../common';
+import { raiseEmail, type EmailOptions } from './email';
 import { isPlainObject, type AsyncError, type GwsState, type InviteOptions, type Refusal } from './state';
 
 const obj = (b: unknown): Record<string, unknown> => (isPlainObject(b) ? b : {});
@@ -21,6 +22,7 @@ export function handshakeAdvice(state: GwsState, count = 1): void {
 
 export function registerControl(sim: SimServer, state: GwsState): void {
   sim.onControl('invite', (b) => state.view(state.invite(obj(b) as InviteOptions)));
+  sim.onControl('email', (b) => state.view(raiseEmail(state, obj(b) as EmailOptions)));
   sim.onControl('expireSessions', (b) => ({ expired: state.expireSessions(obj(b).userName as string | undefined) }));
   sim.onControl('handshakeAdvice', (b) => {
     handshakeAdvice(state, typeof obj(b).count === 'number' ? (obj(b).count as number) : 1);
@@ -59,6 +61,7 @@ export function registerControl(sim: SimServer, state: GwsState): void {
     cometdClients: [...state.bayeux.clients.values()].map((c) => ({ id: c.id, userName: c.user, subscriptions: [...c.subscriptions] })),
     interactions: [...state.interactions.values()].map((i) => ({ ...state.view(i), owner: i.owner })),
     agents: Object.fromEntries(state.agents),
+    sentEmails: state.sentEmails,
   }));
   sim.onControl('reset', () => {
     state.reset();

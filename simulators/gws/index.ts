@@ -6,19 +6,22 @@
  * long-polling server on `/api/v2/notifications` delivering the resulting notifications.
  *
  * Parts: `state.ts` (what the server holds), `auth.ts` (sessions, CSRF, answers), `routes.ts`
- * (paths), `interactions.ts` (the Interactions API), `control.ts` (scripting), `bayeux.ts` (CometD).
+ * (paths), `interactions.ts` (the Interactions API), `email.ts` (e-mail drafts), `control.ts` (scripting), `bayeux.ts` (CometD).
  *
  * Scripting (in process through the returned handles, over HTTP through `POST /__sim/<name>`):
- * `invite` (a voice call with `ani`/`dnis`, the caller's and the dialled number, when given), `expireSessions`, `handshakeAdvice`, `csrf`, `idleTimeout`, `refuse`,
+ * `invite` (a voice call with `ani`/`dnis`, the caller's and the dialled number, when given), `email` (an inbound
+ * e-mail, `email.ts`), `expireSessions`, `handshakeAdvice`, `csrf`, `idleTimeout`, `refuse`,
  * `asyncError`, `failChannels`, `publish`, `state`, `reset`.
  */
 import { SimServer, type Simulator, type SimulatorOptions } from '../common';
 import { BayeuxServer } from './bayeux';
 import { handshakeAdvice, registerControl } from './control';
+import { raiseEmail, type EmailOptions } from './email';
 import { createHandler } from './routes';
-import { GwsState, type AgentState, type GwsInteraction, type GwsSession, type GwsUser, type InviteOptions, type Refusal } from './state';
+import { GwsState, type AgentState, type GwsInteraction, type GwsSession, type GwsUser, type InviteOptions, type Refusal, type SentEmail } from './state';
 
-export type { AgentState, GwsInteraction, GwsSession, GwsUser, InteractionState, InviteOptions, Refusal } from './state';
+export type { AgentState, GwsInteraction, GwsSession, GwsUser, InteractionState, InviteOptions, Refusal, SentEmail } from './state';
+export type { EmailOptions } from './email';
 
 export interface GwsSimOptions extends SimulatorOptions {
   users?: Array<Partial<GwsUser> & { userName: string; password: string }>;
@@ -40,6 +43,10 @@ export interface GwsSimulator extends Simulator {
   refusals: Refusal[];
   /** Offers a new interaction to an agent (Invited) and notifies it. */
   invite(o?: InviteOptions): GwsInteraction;
+  /** Raises an inbound e-mail (an invite with `userData.FromAddress` / `Subject`). */
+  email(o?: EmailOptions): GwsInteraction;
+  /** Outbound e-mails sent with `Send`, oldest first. */
+  sentEmails: SentEmail[];
   /** Invalidates HTTP sessions (all, or one user's): the next request meets a fresh one. */
   expireSessions(userName?: string): number;
   /** The next `count` CometD connects are answered `402::Unknown client` + reconnect handshake. */
@@ -71,6 +78,8 @@ export async function start(opts: GwsSimOptions = {}): Promise<GwsSimulator> {
     bayeux,
     refusals: state.refusals,
     invite: (o) => state.invite(o),
+    email: (o) => raiseEmail(state, o),
+    sentEmails: state.sentEmails,
     expireSessions: (userName) => state.expireSessions(userName),
     handshakeAdvice: (count) => handshakeAdvice(state, count),
     setCsrf: (e) => void (state.csrf = e),

@@ -6,11 +6,12 @@
 import type * as http from 'node:http';
 import type { SimRequest } from '../common';
 import { fail, ok, parseBody, seedFail, type Ctx } from './auth';
+import { EMAIL_OPERATIONS, emailOperation, emailRefusal, isEmailOperation } from './email';
 import { capsFor, isPlainObject, type GwsInteraction, type GwsState, type GwsUser } from './state';
 
 /** Operations the GWS Interactions API document answers with `{"status":"ok"}` / `{"status":"error","errorDescription"}`. */
 const SEED_STYLE = new Set(['Accept', 'Reject', 'PlaceInQueue', 'UpdateUserData', 'AttachUserData', 'DeleteUserData', 'PlaceInWorkbin', 'GetWorkbinContent']);
-const INTERACTION_OPS = new Set([...SEED_STYLE, 'Cancel', 'Complete', 'Transfer']);
+const INTERACTION_OPS = new Set([...SEED_STYLE, 'Cancel', 'Complete', 'Transfer', ...EMAIL_OPERATIONS]);
 const READ_ONLY = new Set(['id', 'mediaType', 'state', 'capabilities', 'uri', 'path', 'receivedDate']);
 
 export function active(i: GwsInteraction): boolean {
@@ -37,6 +38,8 @@ export function interactionOp(state: GwsState, req: SimRequest, res: http.Server
     if (scripted.seedStyle ?? seed) return seedFail(res, ctx, status, message);
     return fail(res, ctx, status, scripted.statusCode ?? 2, message);
   }
+  const emailProblem = isEmailOperation(op) ? emailRefusal(state, i, op) : undefined;
+  if (emailProblem) return refuse(400, 2, emailProblem);
   if (op !== 'GetWorkbinContent' && !capsFor(i).includes(op)) {
     if (op === 'Accept' || op === 'Reject') return refuse(400, 2, `Interaction ${id} is not in state Invited`);
     if (op === 'Transfer') return refuse(400, 2, 'Interaction is not in a transferable state');
@@ -121,6 +124,14 @@ export function interactionOp(state: GwsState, req: SimRequest, res: http.Server
       );
       break;
     }
+    case 'Reply':
+    case 'ReplyAll':
+    case 'Forward':
+    case 'CancelReply':
+    case 'Send':
+    case 'StopProcessing':
+      events.push(...emailOperation(state, i, op, ref, me));
+      break;
     case 'Transfer': {
       const t = target!;
       i.owner = t.userName;

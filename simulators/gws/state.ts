@@ -32,6 +32,11 @@ export interface GwsInteraction {
   /** Voice calls: the caller's number and the number dialled (GWS call resources carry both). */
   ani?: string;
   dnis?: string;
+  /** E-mail: `inbound` (raised by a customer) or `outbound` (a draft made by Reply, ReplyAll or Forward). */
+  direction?: 'inbound' | 'outbound';
+  /** An outbound e-mail: the inbound one it answers or forwards, and how it was made. */
+  parentId?: string;
+  origin?: 'Reply' | 'ReplyAll' | 'Forward';
 }
 
 export interface GwsSession {
@@ -65,6 +70,16 @@ export interface AsyncError {
   statusMessage?: string;
 }
 
+/** What `Send` sent: the draft's id, its parent, how it was made, its user data, by whom. */
+export interface SentEmail {
+  id: string;
+  parentId?: string;
+  origin?: string;
+  userData: Record<string, unknown>;
+  from: string;
+  sentDate: string;
+}
+
 export interface InviteOptions {
   id?: string;
   to?: string;
@@ -74,6 +89,8 @@ export interface InviteOptions {
   replied?: boolean;
   ani?: string;
   dnis?: string;
+  /** An e-mail: `inbound` gives it the e-mail operations once accepted. */
+  direction?: 'inbound' | 'outbound';
 }
 
 export const DEFAULT_USERS = [
@@ -82,11 +99,18 @@ export const DEFAULT_USERS = [
 ];
 
 const PROCESSING_CAPS = ['Complete', 'PlaceInQueue', 'AttachUserData', 'UpdateUserData', 'DeleteUserData', 'PlaceInWorkbin', 'Transfer'];
+/** An inbound e-mail being worked on may also be answered, forwarded, or stopped (docs/vendors/gws.md 3.2). */
+const INBOUND_EMAIL_CAPS = ['Reply', 'ReplyAll', 'Forward', 'StopProcessing'];
+/** An outbound e-mail draft: sent, or dropped (CancelReply, or Cancel after a Reply/ReplyAll), and annotated. */
+const DRAFT_CAPS = ['Send', 'CancelReply', 'AttachUserData', 'UpdateUserData', 'DeleteUserData'];
 
 export function capsFor(i: GwsInteraction): string[] {
   if (i.state === 'Invited') return ['Accept', 'Reject'];
-  if (i.state === 'Processing') return i.replied ? [...PROCESSING_CAPS, 'Cancel'] : [...PROCESSING_CAPS];
-  return [];
+  if (i.state !== 'Processing') return [];
+  const caps = i.direction === 'outbound' ? [...DRAFT_CAPS] : [...PROCESSING_CAPS];
+  if (i.direction === 'inbound') caps.push(...INBOUND_EMAIL_CAPS);
+  if (i.replied) caps.push('Cancel');
+  return caps;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -106,6 +130,8 @@ export class GwsState {
   readonly agents = new Map<string, AgentState>();
   readonly refusals: Refusal[] = [];
   readonly asyncErrors: AsyncError[] = [];
+  /** Outbound e-mails sent (Send), oldest first. */
+  readonly sentEmails: SentEmail[] = [];
   csrf: boolean;
   idleTimeout: number;
   failChannels = new Set<string>();
@@ -173,6 +199,9 @@ export class GwsState {
     if (i.workbin !== undefined) v.workbin = i.workbin;
     if (i.ani !== undefined) v.ani = i.ani;
     if (i.dnis !== undefined) v.dnis = i.dnis;
+    if (i.direction !== undefined) v.direction = i.direction;
+    if (i.parentId !== undefined) v.parentId = i.parentId;
+    if (i.origin !== undefined) v.origin = i.origin;
     return v;
   }
 
@@ -211,6 +240,9 @@ export class GwsState {
     };
     if (typeof o.ani === 'string') i.ani = o.ani;
     if (typeof o.dnis === 'string') i.dnis = o.dnis;
+    // An e-mail offered to an agent is an inbound one unless told otherwise.
+    if (o.direction === 'inbound' || o.direction === 'outbound') i.direction = o.direction;
+    else if (i.mediaType === 'email') i.direction = 'inbound';
     this.interactions.set(id, i);
     this.notify(to, this.stateMessage(i, 'StatusChange', ++this.referenceId));
     return i;
@@ -248,6 +280,7 @@ export class GwsState {
     this.agents.clear();
     this.refusals.length = 0;
     this.asyncErrors.length = 0;
+    this.sentEmails.length = 0;
     this.failChannels = new Set();
     this.csrf = this.opts.csrf ?? true;
     this.idleTimeout = this.opts.idleTimeoutMs ?? 1800_000;
