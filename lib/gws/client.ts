@@ -166,11 +166,34 @@ export class GwsClient {
       if (channel !== undefined) path = `/api/v2/me/channels/${pathSegment(VENDOR, op, 'channel', channel)}`;
     }
     this.configured(op);
+    if (op === 'endSession') return this.endSession(body, opts);
     const r = await this.call({ operation: op, method: 'POST', path, body, ...opts });
-    if (op === 'endSession') this.session.forget();
     const payload: Record<string, unknown> = { ok: true, ...(r.partial ? { partial: true } : {}), ...extras(r.body) };
     if (r.partial && isPlainObject(r.body) && typeof r.body.statusMessage === 'string') payload.statusMessage = r.body.statusMessage;
     return { payload, vendor: r.vendor };
+  }
+
+  /**
+   * `endSession`: signs out, which ends the HTTP session (docs/vendors/gws.md 3.1). The CometD
+   * client meets the end and reconnects on a new session; that is expected, so the nodes' status
+   * does not flash "reconnecting".
+   */
+  private async endSession(body: Record<string, unknown>, opts: CallOptions): Promise<GwsResult<Record<string, unknown>>> {
+    const op = 'endSession';
+    await this.session.open(op, opts.signal).catch((err: unknown) => {
+      throw redactError(err, this.redact);
+    });
+    const ended = this.session.sessionId();
+    const quietEnd = this.session.expectEnd();
+    let r: Awaited<ReturnType<GwsClient['call']>>;
+    try {
+      r = await this.call({ operation: op, method: 'POST', path: '/api/v2/me', body, ...opts });
+    } catch (err) {
+      quietEnd();
+      throw err;
+    }
+    this.session.forget(ended);
+    return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
   }
 
   /** `getUser`: the agent's own user record, `GET /api/v2/me` (docs/vendors/gws.md 3.1). */

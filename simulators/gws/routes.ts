@@ -53,10 +53,12 @@ function postMe(state: GwsState, req: SimRequest, res: http.ServerResponse, ctx:
     a.loggedIn = false;
     a.ready = {};
     channelsChanged();
-    // Logs the agent out and invalidates the HTTP session (docs/vendors/gws.md §3.1).
+    // Logs the agent out and invalidates the HTTP session (docs/vendors/gws.md §3.1). Its CometD
+    // client is dropped once the LoggedOut notification above has gone out on the held connect.
     sendJson(res, 200, { statusCode: 0 }, ctx.headers);
     state.sessions.delete(ctx.session.id);
-    state.bayeux.dropSession(ctx.session.id);
+    const sid = ctx.session.id;
+    setImmediate(() => state.bayeux.dropSession(sid));
     return;
   }
   if (op === 'Ready' || op === 'NotReady') {
