@@ -25,10 +25,24 @@ export const INTERACTION_POST_OPERATIONS = [
   'PlaceInWorkbin',
   'GetWorkbinContent',
   'Transfer',
+  // E-mail (docs/vendors/gws.md 3.2): on an accepted inbound e-mail, then on the outbound draft.
+  'Reply',
+  'ReplyAll',
+  'Forward',
+  'CancelReply',
+  'Send',
+  'StopProcessing',
 ] as const;
 export type InteractionPostOperation = (typeof INTERACTION_POST_OPERATIONS)[number];
-export const INTERACTION_READ_OPERATIONS = ['listAll', 'listMine', 'get', 'update'] as const;
-export const INTERACTION_OPERATIONS = [...INTERACTION_POST_OPERATIONS, ...INTERACTION_READ_OPERATIONS] as const;
+export const INTERACTION_READ_OPERATIONS = ['listAll', 'listMine', 'listMineUris', 'get', 'update'] as const;
+/**
+ * `other`: a `POST /api/v2/me/interactions/{id}` with an `operationName` the node does not list
+ * (param `operationName`, checked against OPERATION_NAME, and an optional JSON `body`).
+ */
+export const OTHER_OPERATION = 'other';
+export const INTERACTION_OPERATIONS = [...INTERACTION_POST_OPERATIONS, ...INTERACTION_READ_OPERATIONS, OTHER_OPERATION] as const;
+/** What a GWS `operationName` looks like: a letter, then letters and digits (e.g. `Redirect`), at most 64. */
+export const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 export type InteractionOperation = (typeof INTERACTION_OPERATIONS)[number];
 
 export interface AgentParams {
@@ -45,6 +59,10 @@ export interface InteractionParams {
   workbin?: unknown;
   userId?: unknown;
   interaction?: unknown;
+  /** `other` only: the vendor operation name (an editor field, never `msg.operation`). */
+  operationName?: unknown;
+  /** `other` only: further body fields, a JSON object. */
+  body?: unknown;
 }
 
 export interface CallOptions {
@@ -148,11 +166,34 @@ export class GwsClient {
       if (channel !== undefined) path = `/api/v2/me/channels/${pathSegment(VENDOR, op, 'channel', channel)}`;
     }
     this.configured(op);
+    if (op === 'endSession') return this.endSession(body, opts);
     const r = await this.call({ operation: op, method: 'POST', path, body, ...opts });
-    if (op === 'endSession') this.session.forget();
     const payload: Record<string, unknown> = { ok: true, ...(r.partial ? { partial: true } : {}), ...extras(r.body) };
     if (r.partial && isPlainObject(r.body) && typeof r.body.statusMessage === 'string') payload.statusMessage = r.body.statusMessage;
     return { payload, vendor: r.vendor };
+  }
+
+  /**
+   * `endSession`: signs out, which ends the HTTP session (docs/vendors/gws.md 3.1). The CometD
+   * client meets the end and reconnects on a new session; that is expected, so the nodes' status
+   * does not flash "reconnecting".
+   */
+  private async endSession(body: Record<string, unknown>, opts: CallOptions): Promise<GwsResult<Record<string, unknown>>> {
+    const op = 'endSession';
+    await this.session.open(op, opts.signal).catch((err: unknown) => {
+      throw redactError(err, this.redact);
+    });
+    const ended = this.session.sessionId();
+    const quietEnd = this.session.expectEnd();
+    let r: Awaited<ReturnType<GwsClient['call']>>;
+    try {
+      r = await this.call({ operation: op, method: 'POST', path: '/api/v2/me', body, ...opts });
+    } catch (err) {
+      quietEnd();
+      throw err;
+    }
+    this.session.forget(ended);
+    return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
   }
 
   /** `getUser`: the agent's own user record, `GET /api/v2/me` (docs/vendors/gws.md 3.1). */
@@ -181,7 +222,7 @@ export class GwsClient {
       throw invalidInput(VENDOR, operation || 'input', 'operation', `must be one of ${INTERACTION_OPERATIONS.join(', ')}`);
     }
     const op = operation as InteractionOperation;
-    if (op === 'listAll' || op === 'listMine') {
+    if (op === 'listAll' || op === 'listMine' || op === 'listMineUris') {
       this.configured(op);
       const r = await this.call({
         operation: op,
@@ -212,9 +253,10 @@ export class GwsClient {
       const r = await this.call({ operation: op, method: 'PUT', path: `/api/v2/interactions/${idPath}`, body: params.interaction, ...opts });
       return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
     }
-    const body = postBody(op, params);
-    this.configured(op);
-    const r = await this.call({ operation: op, method: 'POST', path: `/api/v2/me/interactions/${idPath}`, body, ...opts });
+    const name = op === OTHER_OPERATION ? otherName(params.operationName) : op;
+    const body = op === OTHER_OPERATION ? otherBody(name, params.body) : postBody(op, params);
+    this.configured(name);
+    const r = await this.call({ operation: name, method: 'POST', path: `/api/v2/me/interactions/${idPath}`, body, ...opts });
     return { payload: { ok: true, ...extras(r.body) }, vendor: r.vendor };
   }
 
@@ -294,6 +336,24 @@ export function postBody(op: InteractionPostOperation, p: InteractionParams): Re
       break;
   }
   return body;
+}
+
+/** The `operationName` of `other`: a vendor operation name, checked before anything is sent. */
+function otherName(v: unknown): string {
+  const op = OTHER_OPERATION;
+  if (v === undefined || v === null || v === '') throw invalidInput(VENDOR, op, 'operationName', 'is required for "other operation" (set it in the node)');
+  if (typeof v !== 'string' || !OPERATION_NAME.test(v.trim())) {
+    throw invalidInput(VENDOR, op, 'operationName', 'must be a GWS operation name: a letter, then letters and digits (e.g. Redirect)');
+  }
+  return v.trim();
+}
+
+/** The body of `other`: `{"operationName": name}` plus the given object's fields (which may not hold their own operationName). */
+function otherBody(name: string, v: unknown): Record<string, unknown> {
+  if (v === undefined || v === null || v === '') return { operationName: name };
+  if (!isPlainObject(v)) throw invalidInput(VENDOR, name, 'body', 'must be a JSON object');
+  if ('operationName' in v) throw invalidInput(VENDOR, name, 'body', 'may not hold operationName (it comes from the operationName field)');
+  return { operationName: name, ...v };
 }
 
 function listOf(op: string, body: unknown, vendor: VendorAnswer): unknown[] {

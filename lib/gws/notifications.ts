@@ -7,6 +7,9 @@
  * failed connect: cometd connects again on the same client (the session lives on).
  * `stop()` sends `/meta/disconnect` and waits (bounded) for its answer, so the server forgets
  * the client at once instead of when it times out.
+ * A sign-out (`EndContactCenterSession`) ends the HTTP session on purpose and with it the CometD
+ * client: `expectEnd()` keeps the recovery that follows off the status ("reconnecting" would
+ * read as a fault); a real failure on the way still shows as "down".
  */
 import type { CometD, Message, SubscriptionHandle } from 'cometd';
 import type { CookieJar, Transport } from '../http';
@@ -68,8 +71,47 @@ export class GwsNotifications {
   private recoverTimer: NodeJS.Timeout | undefined;
   private recovering = false;
   private stopping = new Set<Promise<void>>();
+  /** A sign-out is under way: the recovery it causes does not show as "reconnecting". */
+  private ending: NodeJS.Timeout | undefined;
+  /** Successful handshakes so far, and their count when the sign-out began. */
+  private handshakes = 0;
+  private handshakesAtEnd = 0;
 
   constructor(private host: NotificationHost) {}
+
+  /**
+   * The HTTP session is about to end on purpose: until CometD is connected again (at most
+   * `quietMs`), "reconnecting" is not shown. Returns the function that ends this early (the
+   * sign-out failed).
+   */
+  expectEnd(quietMs = 15000): () => void {
+    if (this.ending) clearTimeout(this.ending);
+    const timer = setTimeout(() => {
+      if (this.ending === timer) this.ending = undefined;
+    }, quietMs);
+    timer.unref?.();
+    this.ending = timer;
+    this.handshakesAtEnd = this.handshakes;
+    return () => {
+      if (this.ending !== timer) return;
+      clearTimeout(timer);
+      this.ending = undefined;
+    };
+  }
+
+  /** The session's state as the notifications see it, with a sign-out's recovery kept quiet. */
+  private setState(state: GwsStateName, reason?: string): void {
+    if (this.ending && state === 'reconnecting') {
+      this.host.log('debug', `after sign-out: ${reason ?? state}`);
+      return;
+    }
+    // Connected again means on a new handshake: a long poll answered during the sign-out is not it.
+    if (this.ending && (state === 'down' || (state === 'connected' && this.handshakes > this.handshakesAtEnd))) {
+      clearTimeout(this.ending);
+      this.ending = undefined;
+    }
+    this.host.setState(state, reason);
+  }
 
   get active(): boolean {
     return this.listeners.size > 0;
@@ -120,7 +162,7 @@ export class GwsNotifications {
       (reply: Message) => {
         this.unconfirmed.delete(channel);
         if (!reply.successful) this.host.log('warn', `subscription to ${channel} refused: ${reply.error ?? 'no reason given'}`);
-        if (this.unconfirmed.size === 0 && this.cometd === c && c.getStatus() === 'connected') this.host.setState('connected');
+        if (this.unconfirmed.size === 0 && this.cometd === c && c.getStatus() === 'connected') this.setState('connected');
       },
     );
     this.subscriptions.set(channel, h);
@@ -146,7 +188,7 @@ export class GwsNotifications {
       const mods = await loadCometd();
       if (host.closed() || this.cometd || this.listeners.size === 0) return;
       const now = host.state();
-      host.setState(now === 'connected' || now === 'idle' ? 'connecting' : now);
+      this.setState(now === 'connected' || now === 'idle' ? 'connecting' : now);
       const c = new mods.CometD(host.name);
       const o = host.options;
       c.unregisterTransports();
@@ -189,6 +231,7 @@ export class GwsNotifications {
     if (this.host.closed()) return;
     if (m.successful) {
       this.denied = 0;
+      this.handshakes++;
       this.subscriptions.clear();
       this.unconfirmed.clear();
       const c = this.cometd;
@@ -201,7 +244,7 @@ export class GwsNotifications {
     const httpCode = failure?.httpCode ?? 0;
     const denied = /^40[13]/.test(m.error ?? '') || httpCode === 401 || httpCode === 403 || m.advice?.reconnect === 'none';
     if (!denied) {
-      this.host.setState('reconnecting', `CometD handshake failed${httpCode ? ` (HTTP ${httpCode})` : ': server unreachable'}`);
+      this.setState('reconnecting', `CometD handshake failed${httpCode ? ` (HTTP ${httpCode})` : ': server unreachable'}`);
       return; // cometd retries the handshake itself, with its backoff
     }
     this.denied++;
@@ -213,7 +256,7 @@ export class GwsNotifications {
     if (m.successful) {
       this.denied = 0;
       // Connected means notifications flow: wait for the subscriptions to be confirmed too.
-      if (this.unconfirmed.size === 0) this.host.setState('connected');
+      if (this.unconfirmed.size === 0) this.setState('connected');
       return;
     }
     const httpCode = (m as Message & { failure?: { httpCode?: number } }).failure?.httpCode ?? 0;
@@ -224,7 +267,7 @@ export class GwsNotifications {
       return;
     }
     const handshake = m.advice?.reconnect === 'handshake';
-    this.host.setState('reconnecting', handshake ? `CometD asked to handshake again${m.error ? ` (${m.error})` : ''}` : 'CometD connection lost');
+    this.setState('reconnecting', handshake ? `CometD asked to handshake again${m.error ? ` (${m.error})` : ''}` : 'CometD connection lost');
   }
 
   /** Renews the HTTP session and handshakes again; after two denials, backs off 5 s → 60 s. */
@@ -236,8 +279,8 @@ export class GwsNotifications {
     const first = o.deniedBackoffMs ?? 5000;
     const max = o.deniedBackoffMaxMs ?? 60000;
     const delay = this.denied >= 2 ? Math.min(max, first * 2 ** (this.denied - 2)) : 0;
-    if (this.denied >= 2) host.setState('down', `${reason}; retrying in ${Math.round(delay / 1000)} s`);
-    else host.setState('reconnecting', reason);
+    if (this.denied >= 2) this.setState('down', `${reason}; retrying in ${Math.round(delay / 1000)} s`);
+    else this.setState('reconnecting', reason);
     host.log('debug', `${reason}: renewing the session in ${delay} ms`);
     this.recoverTimer = setTimeout(() => {
       this.recoverTimer = undefined;

@@ -277,8 +277,26 @@ export class GwsSession {
     }
   }
 
-  /** After EndContactCenterSession: the server invalidated the HTTP session; start afresh next time. */
-  forget(): void {
+  /** The `JSESSIONID` the next request sends (none before the first answer). */
+  sessionId(): string | undefined {
+    return this.jar.get('JSESSIONID');
+  }
+
+  /**
+   * A sign-out is about to end the HTTP session: the CometD recovery it causes stays off the
+   * status (notifications.ts `expectEnd`). Returns the function that ends this early.
+   */
+  expectEnd(): () => void {
+    return this.notifications.expectEnd();
+  }
+
+  /**
+   * After EndContactCenterSession: the server invalidated the HTTP session; start afresh next time.
+   * With `ended`, only when that session is still the current one (the CometD recovery may
+   * already have opened a new one).
+   */
+  forget(ended?: string): void {
+    if (ended !== undefined && this.jar.get('JSESSIONID') !== ended) return;
     this.jar.delete('JSESSIONID');
     this.csrf = undefined;
     this.established = false;

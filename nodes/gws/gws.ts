@@ -4,7 +4,7 @@
  */
 import { CcError } from '../../lib/errors';
 import { MAX_ANSWER_DEPTH, valueDeeperThan } from '../../lib/http/answer';
-import { GwsClient } from '../../lib/gws';
+import { GwsClient, OTHER_OPERATION } from '../../lib/gws';
 import { registerConfigNode, registerTestConnection, type ConfigValues } from '../shared/config';
 import { registerEventNode, statusText, type StatusText } from '../shared/events';
 import { GwsConfigClient } from './config-client';
@@ -36,8 +36,10 @@ export = function (RED: RED): void {
     return { payload: r.payload, vendor: r.vendor };
   });
 
-  registerOperationNode<GwsConfigClient>(RED, interactionOp, async ({ client, params, operation, timeout, signal }) => {
-    const r = await client.gws.interaction(operation, params, { timeout, signal });
+  registerOperationNode<GwsConfigClient>(RED, interactionOp, async ({ client, params, operation, timeout, signal, def }) => {
+    // "Other operation": the name comes from the node's own field only, never from the msg (docs/contract.md 1.2).
+    const all = operation === OTHER_OPERATION ? { ...params, operationName: def.operationName } : params;
+    const r = await client.gws.interaction(operation, all, { timeout, signal });
     return { payload: r.payload, vendor: r.vendor };
   });
 

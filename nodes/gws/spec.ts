@@ -1,12 +1,12 @@
 /** The GWS node set, described once (docs/contract.md 2.4, docs/vendors/gws.md). */
-import { AGENT_OPERATIONS, INTERACTION_OPERATIONS } from '../../lib/gws/client';
+import { AGENT_OPERATIONS, INTERACTION_OPERATIONS, OTHER_OPERATION } from '../../lib/gws/client';
 import { commonConfigSettings, type ConfigSpec, type NodeSpec } from '../shared/spec';
 
 export const COLOR = '#FF8A65';
 export const DEFAULT_CHANNELS = '/v2/me/interactions';
 
 /** Interaction operations that address one interaction. */
-const ONE_INTERACTION = INTERACTION_OPERATIONS.filter((o) => o !== 'listAll' && o !== 'listMine');
+const ONE_INTERACTION = INTERACTION_OPERATIONS.filter((o) => o !== 'listAll' && o !== 'listMine' && o !== 'listMineUris');
 
 export const gwsConfig: ConfigSpec = {
   type: 'gws-config',
@@ -54,7 +54,10 @@ export const interactionOp: NodeSpec = {
     { name: 'workbin', kind: 'string', required: ['PlaceInWorkbin', 'GetWorkbinContent'], operations: ['PlaceInWorkbin', 'GetWorkbinContent'] },
     { name: 'userId', kind: 'string', required: ['Transfer'], operations: ['Transfer'] },
     { name: 'interaction', kind: 'object', required: ['update'], operations: ['update'] },
+    { name: 'body', kind: 'object', operations: [OTHER_OPERATION] },
   ],
+  // "Other operation": the vendor operation name is the node's own field, never read from the msg (docs/contract.md 1.2).
+  settings: [{ name: 'operationName', value: '', operations: [OTHER_OPERATION] }],
 };
 
 export const interactionEvents: NodeSpec = {
