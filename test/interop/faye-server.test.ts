@@ -13,28 +13,12 @@ import * as path from 'node:path';
 import { start, type GwsSimulator } from '../../simulators/gws';
 import { deploy, freePort, nodeRed4, nodeRed5, startNodeRed, type RunningNodeRed, type Runtime } from '../support/nodered';
 import { root, sleep, waitFor } from '../helpers';
+import { recorded, writeRecorder, type Recorded } from '../support/recorder';
 import { FayeFront } from './faye-front';
 
 const PASS = 'interop-GWS-pass-7c41aa';
 const USERS = [{ userName: 'agent01', password: PASS, id: '9d2c0f6e41b84a57' }];
 const CHANNEL = '/v2/me/calls';
-
-/** A node that records every msg it receives, in order; GET /interop-recorder returns them. */
-const RECORDER_JS = `module.exports = function (RED) {
-  const got = [];
-  function Recorder(config) {
-    RED.nodes.createNode(this, config);
-    this.on('input', (msg, send, done) => { got.push({ topic: msg.topic, payload: msg.payload }); done(); });
-  }
-  RED.nodes.registerType('interop-recorder', Recorder);
-  RED.httpAdmin.get('/interop-recorder', (req, res) => res.json(got));
-};
-`;
-
-interface Got {
-  topic: string;
-  payload: { seq?: number };
-}
 
 function flows(url: string, name: string): unknown[] {
   const z = 'f-tab';
@@ -62,10 +46,7 @@ for (const [label, runtime] of [
       sim = await start({ users: USERS });
       front = await FayeFront.start(sim.url);
       userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faye-interop-'));
-      const own = path.join(userDir, 'nodes');
-      fs.mkdirSync(own);
-      fs.writeFileSync(path.join(own, 'interop-recorder.js'), RECORDER_JS);
-      fs.writeFileSync(path.join(own, 'interop-recorder.html'), '');
+      const own = writeRecorder(userDir);
       fs.writeFileSync(
         path.join(userDir, 'settings.js'),
         `module.exports = ${JSON.stringify({
@@ -86,9 +67,9 @@ for (const [label, runtime] of [
       await sim?.close();
     });
 
-    const got = async (): Promise<Got[]> => (await (await fetch(`${red.url}/interop-recorder`)).json()) as Got[];
+    const got = async (): Promise<Recorded[]> => (await recorded(red.url))['f-rec'] ?? [];
     /** Publishes the next `n` numbered events through Faye; waits until the flow has every one so far. */
-    const publishAndWait = async (n: number): Promise<Got[]> => {
+    const publishAndWait = async (n: number): Promise<Recorded[]> => {
       const from = next;
       next += n;
       await front.publish(
@@ -100,7 +81,7 @@ for (const [label, runtime] of [
       await sleep(300); // anything doubled would come now
       return got();
     };
-    const assertOnce = (all: Got[]): void => {
+    const assertOnce = (all: Recorded[]): void => {
       assert.deepEqual(
         all.map((g) => g.payload.seq),
         [...Array(next).keys()],
