@@ -129,6 +129,14 @@ describe('icws example flows', function () {
     await waitFor(() => f.out('result').length === 2);
     click(f.byName('Available'));
     await waitFor(() => f.out('call and its dispositions').length === 1, 3000, 'pop');
+    click(f.byName('note on the call (update call data)'));
+    await waitFor(() => f.out('result').length === 4 || f.out('error code').length > 0);
+    assert.equal(f.out('error code').length, 0, JSON.stringify(f.out('error code')));
+    const call = session()?.dialer.call;
+    assert.ok(call, 'a call is up');
+    assert.deepEqual(session()?.dialer.callData, [
+      { callId: call.interactionId, campaignId: call.campaignId, callAttributes: { is_attr_Note: 'prefers a call in the morning' } },
+    ]);
     const before = Math.floor(Date.now() / 1000) + 86400;
     click(f.byName('callback tomorrow'));
     await waitFor(() => f.out('callback result').length === 1 || f.out('error code').length > 0);
