@@ -260,6 +260,11 @@ export function sendText(res: http.ServerResponse, status: number, text: string,
   res.end(text);
 }
 
+/** Copies the named fields of `from` that are set (not undefined) onto `to`. */
+export function copyDefined<T extends object, K extends keyof T & string>(to: Partial<Record<K, unknown>>, from: T, keys: readonly K[]): void {
+  for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

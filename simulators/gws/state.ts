@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { BayeuxServer } from './bayeux';
+import { copyDefined } from '../common';
 
 export interface GwsUser {
   userName: string;
@@ -195,13 +196,7 @@ export class GwsState {
       uri: this.uriOf(i.id),
       path: `/interactions/${encodeURIComponent(i.id)}`,
     };
-    if (i.queueName !== undefined) v.queueName = i.queueName;
-    if (i.workbin !== undefined) v.workbin = i.workbin;
-    if (i.ani !== undefined) v.ani = i.ani;
-    if (i.dnis !== undefined) v.dnis = i.dnis;
-    if (i.direction !== undefined) v.direction = i.direction;
-    if (i.parentId !== undefined) v.parentId = i.parentId;
-    if (i.origin !== undefined) v.origin = i.origin;
+    copyDefined(v, i, ['queueName', 'workbin', 'ani', 'dnis', 'direction', 'parentId', 'origin']);
     return v;
   }
 

@@ -3,6 +3,7 @@
  * life cycle of virtualQ's .NET SDK wiki (Waiting → Notified → Connected → Finished, or TimeOut) and EWT
  * figures. Written from docs/vendors/virtualq.md alone.
  */
+import { copyDefined } from '../common';
 
 export type WaiterState = 'Waiting' | 'Notified' | 'Connected' | 'Finished' | 'TimeOut';
 
@@ -326,10 +327,7 @@ export class VirtualQState {
     }
     // After the state change, so that an EWT the call center sends wins over the recomputed one.
     if (u.ewt !== undefined) w.ewt = u.ewt;
-    if (u.skills !== undefined) w.skills = u.skills;
-    if (u.properties !== undefined) w.properties = u.properties;
-    if (u.talkTime !== undefined) w.talkTime = u.talkTime;
-    if (u.agentId !== undefined) w.agentId = u.agentId;
+    copyDefined(w, u, ['skills', 'properties', 'talkTime', 'agentId']);
     if (u.waitTimeWhenUp !== undefined) w.waitTimeWhenUp = u.waitTimeWhenUp;
     else if (w.state === 'Finished' && w.waitTimeWhenUp === null && w.connectedAt !== null) {
       // Seed: after NotifyCallerConnected virtualQ computes WaitTimeWhenUp itself.
