@@ -61,7 +61,7 @@ export function exampleImportTest(ed: EditorSession): void {
       R.sidebar.show('debug');
     }, injectId);
     await ed.page.locator(`g[id="${injectId}"] .red-ui-flow-node-button-button`).click();
-    const debug = ed.page.locator('.red-ui-debug-msg').filter({ hasText: 'outcome' }).first();
+    const debug = ed.page.locator('.red-ui-debug-msg').filter({ hasText: 'connected: the agent talks to the customer' }).first();
     await debug.waitFor();
     const text = (await debug.textContent()) ?? '';
     assert.match(text, /connected/, text);

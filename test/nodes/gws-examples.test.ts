@@ -93,7 +93,7 @@ describe('GWS example flows', function () {
     assert.equal(agentState[0].topic, '/v2/me/channels');
     node('sign-in-and-ready.json', 'who am I (after sign in)').receive({});
     await waitFor(() => agentOut.length === 4);
-    assert.equal(((agentOut[3].payload as Json).result as Json).userName, 'agent01');
+    assert.equal((agentOut[3].payload as Json).userName, 'agent01');
 
     // 2. accept every invite and attach user data
     const attached = rec('accept-and-attach.json', 'attached');

@@ -27,7 +27,7 @@ function flows(): Json[][] {
   return out;
 }
 
-/** Operations used per node type: set on the node, or set by an inject wired to a from-msg node. */
+/** Operations used per node type: set on the node, or set by an inject upstream of a from-msg node. */
 function usedOperations(): Map<string, Set<string>> {
   const used = new Map<string, Set<string>>();
   const add = (type: string, op: string): void => void (used.get(type) ?? used.set(type, new Set()).get(type))?.add(op);
@@ -38,9 +38,16 @@ function usedOperations(): Map<string, Set<string>> {
       if (n.type !== 'inject') continue;
       const op = ((n.props as Json[] | undefined) ?? []).find((p) => p.p === 'operation');
       if (!op) continue;
-      for (const id of ((n.wires as string[][] | undefined) ?? []).flat()) {
+      // msg.operation travels with the msg: every from-msg node downstream of the inject runs it.
+      const seen = new Set<string>();
+      const next = ((n.wires as string[][] | undefined) ?? []).flat();
+      while (next.length) {
+        const id = next.shift() as string;
         const target = byId.get(id);
-        if (target?.operation === 'msg') add(String(target.type), String(op.v));
+        if (!target || seen.has(id)) continue;
+        seen.add(id);
+        if (target.operation === 'msg') add(String(target.type), String(op.v));
+        next.push(...((target.wires as string[][] | undefined) ?? []).flat());
       }
     }
   }
