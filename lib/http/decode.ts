@@ -5,6 +5,11 @@
  * A whole answer is decoded at once with `maxOutputLength`: zlib stops as soon as the output
  * would pass the cap, so a small compressed answer that expands to a gigabyte costs the cap, no
  * more. Event streams are decoded as they arrive (`streamDecoder`).
+ *
+ * Why not undici's `interceptors.decompress` (undici 7.30, marked experimental): it inflates
+ * `deflate` as zlib only, so a raw deflate answer fails, and its `maxSize` is checked after each
+ * decoded chunk rather than inside zlib. test/unit/transport-decode.test.ts shows the raw deflate
+ * case and fails once undici decodes it, the moment to switch.
  */
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
