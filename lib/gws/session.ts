@@ -12,7 +12,7 @@
  * No Node-RED import: testable alone against the simulator.
  */
 import { CcError, forOperation } from '../errors';
-import { Transport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
+import { type Transport, vendorTransport, type HttpRequest, type HttpResponse, type RetryMode, type TransportOptions, type CancelSignal } from '../http';
 import { classify, VENDOR } from './answer';
 import { GwsNotifications, type CometdOptions, type GwsStateName, type NotificationListener } from './notifications';
 import { CookieJar } from '../http';
@@ -75,13 +75,7 @@ export class GwsSession {
 
   constructor(private opts: GwsSessionOptions) {
     this.basic = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: opts.url,
-      timeout: 30000,
-      ...opts.transport,
-      secrets: () => this.secrets(),
-    });
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: opts.url, timeout: 30000 }, opts.transport ?? {}, () => this.ownSecrets());
     this.notifications = new GwsNotifications({
       notificationsUrl: opts.url.replace(/\/+$/, '') + '/api/v2/notifications',
       name: `gws-${opts.username}`,
@@ -104,11 +98,16 @@ export class GwsSession {
 
   /** Every value that must never reach a user: password, Basic header, cookie, token. */
   secrets(): string[] {
-    const s = [this.opts.password, this.basic.slice(6), ...(this.opts.transport?.secrets?.() ?? [])];
+    return [...this.ownSecrets(), ...(this.opts.transport?.secrets?.() ?? [])].filter((v) => v && v.length >= 3);
+  }
+
+  /** The password, its Basic form, and the live session's cookie and CSRF token. */
+  private ownSecrets(): string[] {
+    const s = [this.opts.password, this.basic.slice(6)];
     const sid = this.jar.get('JSESSIONID');
     if (sid) s.push(sid);
     if (this.csrf) s.push(this.csrf.value);
-    return s.filter((v) => v && v.length >= 3);
+    return s;
   }
 
   redact(text: string): string {

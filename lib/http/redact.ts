@@ -72,7 +72,9 @@ export function redact(text: string, secrets: readonly string[]): string {
   // Any authorization value, whoever's it is (a proxy's, a value the list does not hold); first,
   // while the value is whole.
   if (/basic|bearer|dlga/i.test(out)) out = out.replace(AUTH_SCHEME, '$1 ***');
-  for (const s of secrets) {
+  // Longest first: a secret that holds another (a token that starts with the password) goes whole.
+  const list = secrets.length > 1 ? [...secrets].sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0)) : secrets;
+  for (const s of list) {
     if (!s || s.length < MIN_SECRET_LENGTH) continue;
     for (const f of secretForms(s)) if (out.includes(f)) out = out.split(f).join('***');
   }

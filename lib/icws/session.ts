@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { CcError } from '../errors';
-import { Transport, type HttpResponse } from '../http';
+import { type Transport, vendorTransport, type HttpResponse } from '../http';
 import { VENDOR, icwsError } from './answer';
 import { asOperation, closedError, login, sessionHeaders, type Live } from './connect';
 import { DialerMemory } from './dialer-memory';
@@ -64,15 +64,11 @@ export class IcwsSession extends EventEmitter {
       maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     };
     this.activeBase = this.opts.url;
-    const extraSecrets = options.transport?.secrets;
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: this.opts.url,
-      timeout: this.opts.timeout,
-      ...options.transport,
-      // The password, and the live session's CSRF token and cookie values, never reach a message.
-      secrets: () => [...(extraSecrets?.() ?? []), this.opts.password, ...this.sessionSecrets()],
-    });
+    // The password, and the live session's CSRF token and cookie values, never reach a message.
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: this.opts.url, timeout: this.opts.timeout }, options.transport ?? {}, () => [
+      this.opts.password,
+      ...this.sessionSecrets(),
+    ]);
     const o = this.opts;
     this.pump = {
       transport: this.transport,

@@ -7,7 +7,7 @@
  * caller is never lined up twice.
  */
 import { CcError, notConfigured } from '../errors';
-import { Transport, pathSegment, type HttpRequest, type RetryMode, type TransportOptions } from '../http';
+import { type Transport, vendorTransport, pathSegment, type HttpRequest, type RetryMode, type TransportOptions } from '../http';
 import { answerOf, failure, unexpected, type Parsed } from './answer';
 import { asResource, isObject, toCaller, toPlain, type Caller, type JsonObject, type Normalised, type Resource } from './normalise';
 import { checkParams, e164, idNumber, optionalWhole, schemas, VENDOR, wholeNumber } from './schemas';
@@ -38,14 +38,9 @@ export class VirtualQClient {
     private readonly settings: VirtualQSettings,
     transportOptions: Partial<TransportOptions> = {},
   ) {
-    this.transport = new Transport({
-      vendor: VENDOR,
-      baseUrl: apiBase(settings.url),
-      timeout: settings.timeout ?? DEFAULT_TIMEOUT,
-      ...transportOptions,
-      // The caller's secrets are added to the API key, never put in its place.
-      secrets: () => [settings.apiKey, ...(transportOptions.secrets?.() ?? [])],
-    });
+    this.transport = vendorTransport({ vendor: VENDOR, baseUrl: apiBase(settings.url), timeout: settings.timeout ?? DEFAULT_TIMEOUT }, transportOptions, () => [
+      settings.apiKey,
+    ]);
   }
 
   // ---- callers ----

@@ -214,6 +214,8 @@ describe('transport', function () {
   it('redacts secrets and strips credential headers', () => {
     assert.equal(redact('key=abc123 and %2Babc', ['abc123']), 'key=*** and %2Babc');
     assert.equal(redact('http://me:pw@host/x', []), 'http://***:***@host/x');
+    // A secret that holds another is removed whole, whichever order the list has.
+    assert.equal(redact('token=abc123xyz;pw=abc123', ['abc123', 'abc123xyz']), 'token=***;pw=***');
     assert.deepEqual(safeHeaders({ 'Set-Cookie': ['a=1'], 'X-Api-Key': 'k', 'Content-Type': 'text/plain', 'X-CSRF-Token': 't' }), {
       'content-type': 'text/plain',
     });
