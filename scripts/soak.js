@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * npm run test:soak: the reliability suites (faults, fuzzing, real Node-RED) with big counts,
- * then the table of the run (msgs sent, delivered, errored, lost) that docs/RELIABILITY.md quotes.
+ * then the table of the run (msgs sent, delivered, errored, lost) that docs/counts/ holds.
  *
  *   node scripts/soak.js                 build, then run dist/test/reliability with CC_SOAK=1
  *   node scripts/soak.js --report        print the table of the last run only
- *   node scripts/soak.js --write-doc     put the last run's counts into docs/RELIABILITY.md
+ *   node scripts/soak.js --write-doc     put the last run's counts into docs/counts/test.md or soak.md
  *   CC_REL_N=500 CC_FUZZ_RUNS=5000 ...   override the counts (defaults in soak: 100 msgs, 1000 runs)
  *   CC_REL_SETS=ameyo,gws ...            only these node sets
  * `npm test` runs the same suites with small counts (4 msgs per class, 40 fuzz runs).
@@ -56,7 +56,7 @@ function table() {
   return total.lost === 0 && total.duplicated === 0 ? 0 : 1;
 }
 
-/** Markdown for docs/RELIABILITY.md: totals per class (summed over node sets), per set, then every row. */
+/** Markdown for docs/counts/: totals per class (summed over node sets), per set, then every row. */
 function markdown() {
   const r = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   const group = (key) => {
@@ -94,19 +94,20 @@ function markdown() {
   return out.join('\n');
 }
 
-/** Replaces the section between the count markers of docs/RELIABILITY.md. */
+/** Replaces the section between the count markers of docs/counts/test.md or docs/counts/soak.md. */
 function writeDoc() {
-  const doc = path.join(root, 'docs', 'RELIABILITY.md');
-  const text = fs.readFileSync(doc, 'utf8');
   const soak = JSON.parse(fs.readFileSync(reportFile, 'utf8')).soak;
-  // npm test and the soak run each have their section.
+  // npm test and the soak run each have their file.
+  const rel = path.join('docs', 'counts', soak ? 'soak.md' : 'test.md');
+  const doc = path.join(root, rel);
+  const text = fs.readFileSync(doc, 'utf8');
   const begin = soak ? '<!-- soak:begin -->' : '<!-- counts:begin -->';
   const end = soak ? '<!-- soak:end -->' : '<!-- counts:end -->';
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error('docs/RELIABILITY.md has no count markers');
+  if (i < 0 || j < i) throw new Error(`${rel} has no count markers`);
   fs.writeFileSync(doc, text.slice(0, i + begin.length) + '\n' + markdown() + '\n' + text.slice(j));
-  process.stdout.write('docs/RELIABILITY.md: counts updated\n');
+  process.stdout.write(`${rel}: counts updated\n`);
 }
 
 if (process.argv.includes('--write-doc')) {

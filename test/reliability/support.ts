@@ -2,7 +2,7 @@
  * What the reliability suites share: the node sets registered in package.json, counts of
  * every msg sent and how it ended (through Node-RED's `onComplete` hook, so a msg that ends
  * twice or never is seen), open-handle counts, unhandled rejections, and the run report that
- * docs/RELIABILITY.md quotes.
+ * docs/counts/ quotes.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
