@@ -13,6 +13,8 @@ interface Pair {
 
 export class CutProxy {
   private pairs = new Set<Pair>();
+  /** Every socket the proxy opened or accepted, cut or not: close() destroys them all. */
+  private sockets = new Set<net.Socket>();
   private constructor(private srv: net.Server) {}
 
   static async start(targetPort: string | number): Promise<CutProxy> {
@@ -22,6 +24,10 @@ export class CutProxy {
       const server = net.connect(Number(targetPort), '127.0.0.1');
       const pair = { client, server };
       p.pairs.add(pair);
+      for (const sock of [client, server]) {
+        p.sockets.add(sock);
+        sock.on('close', () => p.sockets.delete(sock));
+      }
       client.pipe(server);
       server.pipe(client);
       const end = (): void => {
@@ -60,10 +66,9 @@ export class CutProxy {
   }
 
   async close(): Promise<void> {
-    for (const { client, server } of this.pairs) {
-      client.destroy();
-      server.destroy();
-    }
+    // The server sides of cut connections too: left open, they would keep the process alive.
+    for (const sock of this.sockets) sock.destroy();
+    this.sockets.clear();
     this.pairs.clear();
     await new Promise<void>((r) => this.srv.close(() => r()));
   }

@@ -177,7 +177,10 @@ describe('transport: proxies and TLS over the wire', function () {
   });
 
   it('a TLS handshake that never completes times out as "not sent" (the request was never written)', async () => {
-    const mute = net.createServer(() => undefined);
+    // Accepts and never answers; its connections are destroyed at the end, or they would stay
+    // half-closed and keep the test process alive.
+    const accepted = new Set<net.Socket>();
+    const mute = net.createServer((sock) => accepted.add(sock));
     await listen(mute);
     const t = new Transport({ vendor: 'Test', baseUrl: `https://127.0.0.1:${port(mute)}`, timeout: 200 });
     try {
@@ -189,6 +192,7 @@ describe('transport: proxies and TLS over the wire', function () {
       });
     } finally {
       t.close();
+      for (const sock of accepted) sock.destroy();
       mute.close();
     }
   });
