@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { CcError } from '../../lib/errors';
-import { Cancel, Transport, parseRetryAfter, redact, safeHeaders } from '../../lib/http';
+import { Cancel, Transport, parseRetryAfter, redact, redactAnswer, safeHeaders, vendorTransport } from '../../lib/http';
 import { SimServer, sendJson } from '../../simulators/common';
 import { selfSignedCert } from '../support/tls';
 
@@ -209,6 +209,19 @@ describe('transport', function () {
     setTimeout(() => c.close(), 50);
     await assert.rejects(pending, (e: CcError) => e.code === 'NETWORK' && /closed/.test(e.message));
     await assert.rejects(c.request({ operation: 'op', method: 'GET', path: '/' }), (e: CcError) => e.code === 'NETWORK');
+  });
+
+  it('an echoed answer holding a secret that holds another (a token starting with the password) loses both whole', async () => {
+    const v = vendorTransport({ vendor: 'Test', baseUrl: srv.url, timeout: 2000 }, { secrets: () => ['pa55word-token-9'] }, () => ['pa55word']);
+    try {
+      const r = await v.request({ operation: 'op', method: 'GET', path: '/echo?token=pa55word-token-9&pw=pa55word' });
+      assert.match(r.text, /pa55word-token-9/, 'the echo server sent both back');
+      const text = redactAnswer(r, (x) => v.redact(x)).text;
+      assert.equal(text.includes('pa55word') || text.includes('token-9'), false, text);
+      assert.match(text, /token=\*\*\*&pw=\*\*\*/);
+    } finally {
+      v.close();
+    }
   });
 
   it('redacts secrets and strips credential headers', () => {
